@@ -1,0 +1,61 @@
+# The two commands of the README are `make book` and `make test`; everything
+# else here is a helper they call. Set-up happens only through files in this
+# repository: a fresh machine with Python 3.11 and Node.js needs nothing more.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+HTML   := _build/html
+PORT   ?= 8000
+
+.PHONY: help setup book test unit book-check lint format bench serve clean clean-all
+
+help:
+	@echo "make book     set up .venv and build the site into $(HTML)"
+	@echo "make test     set up, build the book (cached), run lint and every test"
+	@echo "make serve    preview $(HTML) on http://localhost:$(PORT)"
+	@echo "make bench    speed of kltools against scipy and bare numpy"
+	@echo "make format   let ruff format and fix the code"
+	@echo "make clean    remove the built site (keeps the execution cache)"
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements.txt
+	touch $@
+
+# Strict: warnings are errors, references must resolve, and a cell that
+# raises fails the build. Notebooks execute through the jupyter-cache, so a
+# rebuild with nothing changed does not run them again.
+book: $(STAMP)
+	$(BIN)/jupyter-book build . --builder html -W -n --keep-going
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest
+
+test: book lint
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_discrete.py
+
+serve:
+	@test -d $(HTML) || { echo "no site yet: run make book first"; exit 1; }
+	@echo "serving $(HTML) on http://localhost:$(PORT) (Ctrl-C to stop)"
+	$(PYTHON) -m http.server $(PORT) --bind 127.0.0.1 --directory $(HTML)
+
+clean:
+	rm -rf $(HTML) _build/.doctrees _build/jupyter_execute
+
+clean-all:
+	rm -rf _build $(VENV)
