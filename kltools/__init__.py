@@ -4,6 +4,7 @@ The package behind the course. Import it as ``import kltools as kt``; the
 public names below are a contract (see ``book/api.md``).
 """
 
+from .continuous import vae_kl
 from .discrete import (
     cross_entropy,
     entropy,
@@ -30,4 +31,5 @@ __all__ = [
     "kl_divergence",
     "mutual_information",
     "surprisal",
+    "vae_kl",
 ]

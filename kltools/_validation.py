@@ -166,3 +166,50 @@ def check_distributions(
                 f"{name} sums to {value:.12g}{row}, not 1; pass normalize=True "
                 "to rescale weights or counts"
             )
+
+
+def as_finite(x: ArrayLike, name: str) -> np.ndarray:
+    """Return ``x`` as a float64 array of finite numbers (any shape)."""
+    arr = as_float_array(x, name)
+    if arr.size == 0:
+        raise ValueError(f"{name} is empty (shape {arr.shape})")
+    if np.isnan(arr).any():
+        raise ValueError(f"{name} contains NaN entries")
+    if np.isinf(arr).any():
+        raise ValueError(f"{name} contains infinite entries")
+    return arr
+
+
+def as_positive(x: ArrayLike, name: str) -> np.ndarray:
+    """Return ``x`` as finite, strictly positive float64 (scales, rates, shapes)."""
+    arr = as_finite(x, name)
+    if (arr <= 0).any():
+        raise ValueError(
+            f"{name} must be > 0, got {arr[arr <= 0].flat[0]!r}; scales, rates "
+            "and concentrations are positive"
+        )
+    return arr
+
+
+def as_probability(x: ArrayLike, name: str) -> np.ndarray:
+    """Return ``x`` as finite float64 in the closed interval [0, 1]."""
+    arr = as_finite(x, name)
+    if ((arr < 0) | (arr > 1)).any():
+        bad = arr[(arr < 0) | (arr > 1)].flat[0]
+        raise ValueError(f"{name} must be a probability in [0, 1], got {bad!r}")
+    return arr
+
+
+def broadcast(*named: tuple[np.ndarray, str]) -> list[np.ndarray]:
+    """Broadcast parameter arrays, naming them if their shapes do not fit."""
+    try:
+        return list(np.broadcast_arrays(*(a for a, _ in named)))
+    except ValueError:
+        shapes = " and ".join(f"{n} {a.shape}" for a, n in named)
+        raise ValueError(f"shapes do not broadcast: {shapes}") from None
+
+
+def result(values: np.ndarray) -> float | np.ndarray:
+    """A Python float for a 0-d result, the array otherwise."""
+    values = np.asarray(values, dtype=np.float64)
+    return float(values) if values.ndim == 0 else values

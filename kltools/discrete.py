@@ -17,7 +17,7 @@ from numpy.typing import ArrayLike
 
 from ._kernel import xlogy_block
 from ._measure import measure
-from ._validation import as_float_array, log_base
+from ._validation import as_probability, log_base, result
 
 __all__ = [
     "cross_entropy",
@@ -317,15 +317,7 @@ def surprisal(p: ArrayLike, *, base: float = 2) -> float | np.ndarray:
     array([6.64385619, 0.        ,        inf])
     """
     nats = log_base(base)
-    arr = as_float_array(p, "p")
-    if arr.size == 0:
-        raise ValueError(f"p is empty (shape {arr.shape})")
-    if np.isnan(arr).any():
-        raise ValueError("p contains NaN entries")
-    if (arr < 0).any() or (arr > 1).any():
-        bad = arr[(arr < 0) | (arr > 1)].flat[0]
-        raise ValueError(f"p must hold probabilities in [0, 1], got {bad!r}")
+    arr = as_probability(p, "p")
     with np.errstate(divide="ignore"):
         out = -np.log(arr) / nats
-    out = out + 0.0  # turn -0.0 (p = 1) into 0.0
-    return float(out) if out.ndim == 0 else out
+    return result(out + 0.0)  # + 0.0 turns -0.0 (at p = 1) into 0.0
