@@ -40,8 +40,9 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Only the package's tests, without building the book.
 unit: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "not book"
 
 test: book lint
 	$(BIN)/python -m pytest
