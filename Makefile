@@ -8,8 +8,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 HTML   := _build/html
 PORT   ?= 8000
+VENDOR := book/_vendor/vendor/widgets-config.js
 
-.PHONY: help setup book test unit book-check lint format bench serve clean clean-all
+.PHONY: help setup vendor book test unit book-check lint format bench serve clean clean-all
 
 help:
 	@echo "make book     set up .venv and build the site into $(HTML)"
@@ -26,10 +27,22 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements.txt
 	touch $@
 
+# The site's JavaScript (MathJax, require.js, widget manager, anywidget) comes
+# from npm at the versions and hashes in package-lock.json, copied into
+# book/_vendor; nothing is fetched from a CDN when a page is read.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+$(VENDOR): node_modules/.package-lock.json scripts/vendor.mjs
+	node scripts/vendor.mjs
+
+vendor: $(VENDOR)
+
 # Strict: warnings are errors, references must resolve, and a cell that
 # raises fails the build. Notebooks execute through the jupyter-cache, so a
 # rebuild with nothing changed does not run them again.
-book: $(STAMP)
+book: $(STAMP) $(VENDOR)
 	$(BIN)/jupyter-book build . --builder html -W -n --keep-going
 
 lint: $(STAMP)
@@ -59,4 +72,4 @@ clean:
 	rm -rf $(HTML) _build/.doctrees _build/jupyter_execute
 
 clean-all:
-	rm -rf _build $(VENV)
+	rm -rf _build $(VENV) node_modules book/_vendor
