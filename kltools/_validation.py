@@ -213,3 +213,23 @@ def result(values: np.ndarray) -> float | np.ndarray:
     """A Python float for a 0-d result, the array otherwise."""
     values = np.asarray(values, dtype=np.float64)
     return float(values) if values.ndim == 0 else values
+
+
+def checked_distributions(
+    arrays: Sequence[ArrayLike],
+    names: Sequence[str],
+    axis: int,
+    *,
+    normalize: bool = False,
+) -> tuple[list[np.ndarray], tuple[int, ...]]:
+    """:func:`prepare_distributions` then :func:`check_distributions`, at once.
+
+    For measures that do not run through the blocked kernel (which measures
+    minima and sums on the way): the arrays are laid out and checked before
+    any arithmetic touches them.
+    """
+    laid, lead = prepare_distributions(arrays, names, axis, normalize=normalize)
+    minima = [float(a.min()) for a in laid]
+    sums = [a.sum(axis=-1) for a in laid]
+    check_distributions(laid, names, minima, sums)
+    return laid, lead

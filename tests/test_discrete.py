@@ -328,9 +328,7 @@ def test_accepts_lists_tuples_ints_and_float32():
 
 def test_normalize_rescales_counts():
     counts = [30, 10]
-    assert kt.entropy(counts, normalize=True) == pytest.approx(
-        kt.entropy([0.75, 0.25])
-    )
+    assert kt.entropy(counts, normalize=True) == pytest.approx(kt.entropy([0.75, 0.25]))
     assert kt.kl_divergence([2, 2], [3, 1], normalize=True) == pytest.approx(
         kt.kl_divergence([0.5, 0.5], [0.75, 0.25])
     )

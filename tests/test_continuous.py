@@ -1,0 +1,511 @@
+"""Tests of kltools.continuous: closed-form KL divergences between families.
+
+Covers reference values worked by hand from textbook formulas, seeded Monte
+Carlo estimates of E_p[log p(x) - log q(x)] with scipy.stats densities,
+identities between the families (exponential = gamma with shape 1, a
+2-component Dirichlet = beta, diagonal multivariate normal = a sum of
+univariate ones, Bernoulli = discrete KL), invariances, accuracy near
+equality, units and broadcasting, property tests (non-negative, zero at
+equality) and the refusal of invalid parameters.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+import scipy.stats as st
+from hypothesis import given
+from hypothesis import strategies as hst
+from scipy.special import betaln, digamma
+
+import kltools as kt
+
+E = math.e
+EULER_GAMMA = 0.5772156649015329
+LN2 = math.log(2)
+
+# --- reference values --------------------------------------------------------
+
+I2 = [[1.0, 0.0], [0.0, 1.0]]
+RHO = [[1.0, 0.5], [0.5, 1.0]]
+
+REFERENCE_NATS = [
+    # (function, args, nats, source)
+    (kt.gaussian_kl, (0, 1, 0, 1), 0.0, "identical distributions"),
+    (kt.gaussian_kl, (1, 1, 0, 1), 0.5, "equal variances: (mu_p - mu_q)^2 / 2"),
+    (kt.gaussian_kl, (3, 2, 1, 2), 0.5, "equal variances: 2^2 / (2 * 2^2)"),
+    (kt.gaussian_kl, (0, 1, 0, 2), LN2 + 1 / 8 - 1 / 2, "log(s_q/s_p) + s_p^2/2s_q^2"),
+    (kt.gaussian_kl, (0, 2, 0, 1), 2 - 1 / 2 - LN2, "the same, reversed"),
+    (kt.mvn_kl, ([0, 0], I2, [0, 0], I2), 0.0, "identical distributions"),
+    (kt.mvn_kl, ([1, 0], I2, [0, 0], I2), 0.5, "unit shift, identity covariance"),
+    (kt.mvn_kl, ([0, 0], RHO, [0, 0], I2), -0.5 * math.log(0.75), "tr = d; det 3/4"),
+    (
+        kt.mvn_kl,
+        ([0, 0], I2, [0, 0], RHO),
+        0.5 * (8 / 3 - 2 + math.log(0.75)),
+        "tr RHO^-1 = 8/3, det RHO = 3/4",
+    ),
+    (kt.bernoulli_kl, (1, 0.5), LN2, "certainty against a fair coin"),
+    (kt.bernoulli_kl, (0, 0), 0.0, "0 log 0 = 0 on both outcomes"),
+    (kt.bernoulli_kl, (0.5, 0.25), LN2 - math.log(3) / 2, "Cover & Thomas Ex. 2.3.1"),
+    (kt.poisson_kl, (2, 1), 2 * LN2 - 1, "l_p log(l_p/l_q) - l_p + l_q"),
+    (kt.poisson_kl, (1, 2), 1 - LN2, "the same, reversed"),
+    (kt.exponential_kl, (2, 1), LN2 - 1 / 2, "log(l_p/l_q) + l_q/l_p - 1"),
+    (kt.exponential_kl, (1, 2), 1 - LN2, "the same, reversed"),
+    (kt.gamma_kl, (2, 1, 1, 1), 1 - EULER_GAMMA, "Penny (2001): psi(2) = 1 - gamma"),
+    (kt.gamma_kl, (1, 2, 1, 1), LN2 - 1 / 2, "shape 1 is exponential"),
+    (kt.beta_kl, (2, 1, 1, 1), LN2 - 1 / 2, "minus entropy of Beta(2, 1)"),
+    (kt.beta_kl, (1, 1, 2, 1), 1 - LN2, "D(U || Beta(2, 1)) = log B(2, 1) + 1"),
+    (kt.dirichlet_kl, ([2, 1, 1], [1, 1, 1]), math.log(3) - 5 / 6, "Penny (2001)"),
+]
+
+
+@pytest.mark.parametrize(("func", "args", "nats", "source"), REFERENCE_NATS)
+def test_reference_values(func, args, nats, source):
+    got = func(*args, base=E)
+    assert isinstance(got, float)
+    assert got == pytest.approx(nats, rel=1e-12, abs=1e-15), source
+    assert func(*args) == pytest.approx(nats / LN2, rel=1e-12, abs=1e-15)  # bits
+
+
+def test_beta_against_uniform_is_minus_scipy_entropy():
+    """Beta(1, 1) is uniform on [0, 1], so D(Beta(a, b) || U) = -h(Beta(a, b))."""
+    for a, b in [(2.0, 3.0), (0.5, 0.5), (7.0, 1.5)]:
+        expected = -st.beta(a, b).entropy()
+        assert kt.beta_kl(a, b, 1, 1, base=E) == pytest.approx(expected, rel=1e-10)
+
+
+def test_uniform_against_beta():
+    """D(U || Beta(a, b)) = log B(a, b) + (a - 1) + (b - 1): E_U[log x] = -1."""
+    for a, b in [(2.0, 3.0), (0.5, 0.5), (7.0, 1.5)]:
+        expected = betaln(a, b) + a + b - 2
+        assert kt.beta_kl(1, 1, a, b, base=E) == pytest.approx(expected, rel=1e-12)
+
+
+def test_dirichlet_against_uniform_is_minus_scipy_entropy():
+    """Dir(1, ..., 1) has constant density Gamma(k): D = -h(p) - log Gamma(k)."""
+    alpha = np.array([2.0, 0.5, 3.0, 1.5])
+    expected = -st.dirichlet(alpha).entropy() - math.lgamma(4)
+    assert kt.dirichlet_kl(alpha, np.ones(4), base=E) == pytest.approx(
+        expected, rel=1e-10
+    )
+
+
+def test_exponential_against_scipy_entropy():
+    """D(Exp(l_p) || Exp(l_q)) = -h(p) - log l_q + l_q / l_p."""
+    lp, lq = 1.7, 0.3
+    expected = -st.expon(scale=1 / lp).entropy() - math.log(lq) + lq / lp
+    assert kt.exponential_kl(lp, lq, base=E) == pytest.approx(expected, rel=1e-12)
+
+
+def test_gamma_general_formula():
+    """Penny (2001), eq. for the gamma KL, evaluated term by term (shape-rate)."""
+    ap, bp, aq, bq = 3.5, 2.0, 1.2, 0.4
+    expected = (
+        (ap - aq) * digamma(ap)
+        - math.lgamma(ap)
+        + math.lgamma(aq)
+        + aq * (math.log(bp) - math.log(bq))
+        + ap * (bq - bp) / bp
+    )
+    assert kt.gamma_kl(ap, bp, aq, bq, base=E) == pytest.approx(expected, rel=1e-12)
+
+
+def test_poisson_against_exact_summation():
+    """Sum p(k) (log p(k) - log q(k)) over k = 0..200 (the tail is negligible)."""
+    k = np.arange(201)
+    for lp, lq in [(3.0, 4.5), (0.2, 7.0), (25.0, 20.0)]:
+        p = st.poisson(lp)
+        expected = np.sum(p.pmf(k) * (p.logpmf(k) - st.poisson(lq).logpmf(k)))
+        assert kt.poisson_kl(lp, lq, base=E) == pytest.approx(expected, rel=1e-10)
+
+
+# --- Monte Carlo -------------------------------------------------------------
+
+N_MC = 200_000
+
+
+def _spd(rng, d):
+    a = rng.normal(size=(d, d))
+    return a @ a.T + 0.5 * np.eye(d)
+
+
+def _mvn_case(rng):
+    mp, mq = rng.normal(size=(2, 3))
+    cp, cq = _spd(rng, 3), _spd(rng, 3)
+    p, q = st.multivariate_normal(mp, cp), st.multivariate_normal(mq, cq)
+    return kt.mvn_kl(mp, cp, mq, cq, base=E), p, q
+
+
+def _dirichlet_case(rng):
+    a, b = np.array([2.0, 3.0, 1.5]), np.array([1.0, 1.5, 2.0])
+    return kt.dirichlet_kl(a, b, base=E), st.dirichlet(a), st.dirichlet(b)
+
+
+MC_CASES = {
+    # name: rng -> (closed form in nats, frozen p, frozen q)
+    "gaussian": lambda rng: (
+        kt.gaussian_kl(0.3, 1.2, -0.5, 0.8, base=E),
+        st.norm(0.3, 1.2),
+        st.norm(-0.5, 0.8),
+    ),
+    "mvn": _mvn_case,
+    "bernoulli": lambda rng: (
+        kt.bernoulli_kl(0.3, 0.6, base=E),
+        st.bernoulli(0.3),
+        st.bernoulli(0.6),
+    ),
+    "poisson": lambda rng: (
+        kt.poisson_kl(3.0, 4.5, base=E),
+        st.poisson(3.0),
+        st.poisson(4.5),
+    ),
+    "beta": lambda rng: (
+        kt.beta_kl(2.5, 1.5, 1.2, 3.0, base=E),
+        st.beta(2.5, 1.5),
+        st.beta(1.2, 3.0),
+    ),
+    "gamma": lambda rng: (
+        kt.gamma_kl(2.0, 1.5, 3.0, 0.7, base=E),
+        st.gamma(2.0, scale=1 / 1.5),  # scipy uses scale = 1 / rate
+        st.gamma(3.0, scale=1 / 0.7),
+    ),
+    "exponential": lambda rng: (
+        kt.exponential_kl(1.5, 0.4, base=E),
+        st.expon(scale=1 / 1.5),
+        st.expon(scale=1 / 0.4),
+    ),
+    "dirichlet": _dirichlet_case,
+}
+
+
+def _log_density(dist, x):
+    if hasattr(dist, "logpmf"):
+        return dist.logpmf(x)
+    if isinstance(dist, type(st.dirichlet([1, 1]))):
+        return dist.logpdf(x.T)  # scipy wants the components on the first axis
+    return dist.logpdf(x)
+
+
+@pytest.mark.parametrize("name", list(MC_CASES))
+def test_closed_form_matches_monte_carlo(name, rng):
+    """The closed form lies within 5 standard errors of a seeded MC mean of
+    log p(x) - log q(x), x ~ p, with scipy.stats densities."""
+    closed, p, q = MC_CASES[name](rng)
+    x = p.rvs(size=N_MC, random_state=rng)
+    diff = _log_density(p, x) - _log_density(q, x)
+    assert diff.shape == (N_MC,)
+    assert np.isfinite(diff).all()
+    se = diff.std(ddof=1) / math.sqrt(N_MC)
+    assert se > 0  # a degenerate sample would make the check vacuous
+    assert abs(closed - diff.mean()) <= 5 * se, (closed, diff.mean(), se)
+
+
+# --- identities between families ---------------------------------------------
+
+
+def test_exponential_is_gamma_with_shape_one(rng):
+    lp, lq = rng.uniform(0.01, 20, size=(2, 50))
+    np.testing.assert_array_equal(kt.exponential_kl(lp, lq), kt.gamma_kl(1, lp, 1, lq))
+
+
+def test_two_component_dirichlet_is_beta(rng):
+    a = rng.uniform(0.1, 10, size=(4, 30))
+    got = kt.dirichlet_kl(a[:2].T, a[2:].T)
+    np.testing.assert_allclose(got, kt.beta_kl(*a), rtol=1e-14, atol=1e-15)
+
+
+def test_diagonal_mvn_is_a_sum_of_gaussians(rng):
+    mp, mq = rng.normal(size=(2, 4))
+    sp, sq = rng.uniform(0.1, 3, size=(2, 4))
+    expected = kt.gaussian_kl(mp, sp, mq, sq).sum()
+    got = kt.mvn_kl(mp, np.diag(sp**2), mq, np.diag(sq**2))
+    assert got == pytest.approx(expected, rel=1e-12)
+
+
+def test_vae_kl_is_gaussian_and_mvn_against_standard_normal(rng):
+    mu, log_var = rng.normal(size=(2, 5))
+    expected = kt.vae_kl(mu, log_var)
+    sigma = np.exp(log_var / 2)
+    assert kt.gaussian_kl(mu, sigma, 0, 1).sum() == pytest.approx(expected, rel=1e-12)
+    got = kt.mvn_kl(mu, np.diag(sigma**2), np.zeros(5), np.eye(5))
+    assert got == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("p", "q"),
+    [(0.3, 0.6), (0.0, 0.5), (1.0, 0.01), (0.5, 0.0), (0.999, 0.001), (0.0, 1.0)],
+)
+def test_bernoulli_is_discrete_kl(p, q):
+    assert kt.bernoulli_kl(p, q) == pytest.approx(
+        kt.kl_divergence([p, 1 - p], [q, 1 - q]), rel=1e-14
+    )
+
+
+def test_gamma_is_invariant_to_a_common_change_of_scale():
+    """Rescaling x by c multiplies both rates by 1/c; KL is invariant."""
+    base = kt.gamma_kl(2.5, 1.5, 0.8, 0.6)
+    for c in [1e-3, 0.5, 7.0, 1e4]:
+        assert kt.gamma_kl(2.5, 1.5 * c, 0.8, 0.6 * c) == pytest.approx(base, rel=1e-12)
+
+
+def test_mvn_is_invariant_under_an_affine_map(rng):
+    d = 3
+    mp, mq = rng.normal(size=(2, d))
+    cp, cq = _spd(rng, d), _spd(rng, d)
+    a = rng.normal(size=(d, d)) + 3 * np.eye(d)  # invertible
+    b = rng.normal(size=d)
+    got = kt.mvn_kl(a @ mp + b, a @ cp @ a.T, a @ mq + b, a @ cq @ a.T)
+    assert got == pytest.approx(kt.mvn_kl(mp, cp, mq, cq), rel=1e-9)
+
+
+def test_mvn_against_the_textbook_formula(rng):
+    """Slow oracle: inverses and determinants, as the formula is written."""
+    for d in (1, 2, 5):
+        mp, mq = rng.normal(size=(2, d))
+        cp, cq = _spd(rng, d), _spd(rng, d)
+        inv_q = np.linalg.inv(cq)
+        dm = mq - mp
+        expected = 0.5 * (
+            np.trace(inv_q @ cp)
+            + dm @ inv_q @ dm
+            - d
+            + np.log(np.linalg.det(cq) / np.linalg.det(cp))
+        )
+        assert kt.mvn_kl(mp, cp, mq, cq, base=E) == pytest.approx(expected, rel=1e-9)
+
+
+# --- accuracy near equality and at extremes ----------------------------------
+
+NEAR_EQUAL = [
+    # (call giving nats, leading-order value, source: Taylor expansion)
+    (lambda d: kt.gaussian_kl(0, 1 + d, 0, 1, base=E), lambda d: d**2, "2 d^2 / 2"),
+    (lambda d: kt.gaussian_kl(d, 1, 0, 1, base=E), lambda d: d**2 / 2, "d^2 / 2"),
+    (lambda d: kt.exponential_kl(1 + d, 1, base=E), lambda d: d**2 / 2, "d^2 / 2"),
+    (lambda d: kt.poisson_kl(3 * (1 + d), 3, base=E), lambda d: 1.5 * d**2, "3 d^2/2"),
+    (lambda d: kt.bernoulli_kl(0.5 + d, 0.5, base=E), lambda d: 2 * d**2, "2 d^2"),
+    (
+        lambda d: kt.bernoulli_kl(0.3 + d, 0.3, base=E),
+        lambda d: d**2 / (2 * 0.3 * 0.7),
+        "d^2 / (2 q (1 - q))",
+    ),
+    (
+        lambda d: kt.mvn_kl([0, 0], (1 + d) ** 2 * np.eye(2), [0, 0], I2, base=E),
+        lambda d: 2 * d**2,
+        "two coordinates of d^2",
+    ),
+]
+
+
+@pytest.mark.parametrize(("call", "leading", "source"), NEAR_EQUAL)
+def test_accurate_near_equality(call, leading, source):
+    """A naive formula loses every digit here: the terms cancel to ~1e-16."""
+    d = 1e-7
+    assert call(d) == pytest.approx(leading(d), rel=1e-5), source
+
+
+def test_extreme_parameters_give_finite_or_inf_never_nan():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        values = [
+            kt.gaussian_kl(0, 1e-300, 0, 1e300),
+            kt.gaussian_kl(0, 1e300, 0, 1e-300),
+            kt.gaussian_kl(1e300, 1, -1e300, 1e-300),
+            kt.exponential_kl(1e-300, 1e300),
+            kt.exponential_kl(1e300, 1e-300),
+            kt.poisson_kl(1e300, 1e-300),
+            kt.gamma_kl(1e-300, 1.0, 1e300, 1e300),
+            kt.bernoulli_kl(1e-300, 1 - 1e-16),
+            kt.poisson_kl(1e-300, 1e300),
+        ]
+    assert not np.isnan(values).any()
+    assert all(v >= 0 for v in values)
+    assert kt.exponential_kl(1e300, 1e-300, base=E) == pytest.approx(
+        2 * 300 * math.log(10) - 1, rel=1e-12
+    )
+    # l_p log(l_p / l_q) - l_p + l_q: dominated by l_q; no overflow on the way.
+    assert kt.poisson_kl(1e-300, 1e300, base=E) == pytest.approx(1e300, rel=1e-12)
+
+
+def test_bernoulli_infinite_at_certain_q():
+    np.testing.assert_array_equal(
+        kt.bernoulli_kl([0.5, 1.0, 0.0, 0.0, 1.0], [0.0, 0.0, 1.0, 0.0, 1.0]),
+        [np.inf, np.inf, np.inf, 0.0, 0.0],
+    )
+
+
+# --- broadcasting and batches ------------------------------------------------
+
+
+def test_parameters_broadcast_elementwise():
+    got = kt.gaussian_kl([[0.0], [1.0]], [1.0, 2.0, 3.0], 0.0, 1.0)
+    assert got.shape == (2, 3)
+    assert got[1, 0] == pytest.approx(0.5 / LN2)
+    got = kt.gamma_kl(np.ones((4, 1)), 1.0, 2.0, np.ones(5))
+    assert got.shape == (4, 5)
+
+
+def test_mvn_batch_matches_a_loop(rng):
+    d = 3
+    mp = rng.normal(size=(2, 4, d))
+    cp = np.stack([_spd(rng, d) for _ in range(4)])  # (4, d, d): broadcasts
+    mq = rng.normal(size=d)
+    cq = _spd(rng, d)
+    got = kt.mvn_kl(mp, cp, mq, cq)
+    assert got.shape == (2, 4)
+    for i in range(2):
+        for j in range(4):
+            assert got[i, j] == pytest.approx(kt.mvn_kl(mp[i, j], cp[j], mq, cq))
+
+
+def test_dirichlet_batch_on_last_axis(rng):
+    a = rng.uniform(0.5, 4, size=(6, 3))
+    b = rng.uniform(0.5, 4, size=3)
+    got = kt.dirichlet_kl(a, b)
+    assert got.shape == (6,)
+    np.testing.assert_allclose(got, [kt.dirichlet_kl(row, b) for row in a])
+
+
+# --- properties --------------------------------------------------------------
+
+pos = hst.floats(min_value=1e-3, max_value=1e3)
+real = hst.floats(min_value=-1e3, max_value=1e3)
+prob = hst.floats(min_value=0.0, max_value=1.0)
+
+
+@given(real, pos, real, pos)
+def test_gaussian_non_negative_and_zero_at_equality(m1, s1, m2, s2):
+    assert kt.gaussian_kl(m1, s1, m2, s2) >= 0
+    assert kt.gaussian_kl(m1, s1, m1, s1) == 0
+
+
+@given(pos, pos, pos, pos)
+def test_gamma_and_beta_non_negative_and_zero_at_equality(a, b, c, d):
+    assert kt.gamma_kl(a, b, c, d) >= 0
+    assert kt.gamma_kl(a, b, a, b) == 0
+    assert kt.beta_kl(a, b, c, d) >= 0
+    assert kt.beta_kl(a, b, a, b) == 0
+
+
+@given(pos, pos)
+def test_rates_non_negative_and_zero_at_equality(a, b):
+    for func in (kt.poisson_kl, kt.exponential_kl):
+        assert func(a, b) >= 0
+        assert func(a, a) == 0
+
+
+@given(prob, prob)
+def test_bernoulli_non_negative_and_zero_at_equality(p, q):
+    assert kt.bernoulli_kl(p, q) >= 0
+    assert kt.bernoulli_kl(p, p) == 0
+
+
+@given(
+    hst.lists(pos, min_size=2, max_size=6).flatmap(
+        lambda a: hst.tuples(
+            hst.just(a), hst.lists(pos, min_size=len(a), max_size=len(a))
+        )
+    )
+)
+def test_dirichlet_non_negative_and_zero_at_equality(pair):
+    a, b = pair
+    assert kt.dirichlet_kl(a, b) >= 0
+    assert kt.dirichlet_kl(a, a) == 0
+
+
+@given(hst.integers(1, 5), hst.integers(0, 2**32 - 1))
+def test_mvn_non_negative_and_zero_at_equality(d, seed):
+    rng = np.random.default_rng(seed)
+    mp, mq = rng.normal(size=(2, d))
+    cp, cq = _spd(rng, d), _spd(rng, d)
+    assert kt.mvn_kl(mp, cp, mq, cq) >= 0
+    # The triangular solve L^-1 L is the identity only to rounding (~1e-17).
+    assert kt.mvn_kl(mp, cp, mp, cp) == pytest.approx(0, abs=1e-15)
+
+
+# --- invalid parameters ------------------------------------------------------
+
+BAD = [
+    # (call, exception, message)
+    (lambda: kt.gaussian_kl(0, 0, 0, 1), ValueError, "sigma_p must be > 0"),
+    (lambda: kt.gaussian_kl(0, 1, 0, -2), ValueError, "sigma_q must be > 0"),
+    (lambda: kt.gaussian_kl(np.nan, 1, 0, 1), ValueError, "mu_p contains NaN"),
+    (lambda: kt.gaussian_kl(0, 1, np.inf, 1), ValueError, "mu_q contains infinite"),
+    (
+        lambda: kt.gaussian_kl([0, 1], 1, [0, 1, 2], 1),
+        ValueError,
+        r"shapes do not broadcast: mu_p \(2,\) and sigma_p \(\) and mu_q \(3,\)",
+    ),
+    (lambda: kt.gaussian_kl("a", 1, 0, 1), TypeError, "mu_p must hold real numbers"),
+    (lambda: kt.gaussian_kl(0, 1, 0, 1, base=1), ValueError, "base must be"),
+    (lambda: kt.bernoulli_kl(1.5, 0.5), ValueError, r"p must be a probability in"),
+    (lambda: kt.bernoulli_kl(0.5, -0.1), ValueError, r"q must be a probability in"),
+    (lambda: kt.poisson_kl(0, 1), ValueError, "rate_p must be > 0"),
+    (lambda: kt.exponential_kl(1, -1), ValueError, "rate_q must be > 0"),
+    (lambda: kt.gamma_kl(0, 1, 1, 1), ValueError, "shape_p must be > 0"),
+    (lambda: kt.gamma_kl(1, 1, 1, np.inf), ValueError, "rate_q contains infinite"),
+    (lambda: kt.beta_kl(1, 1, 1, 0), ValueError, "b_q must be > 0"),
+    (lambda: kt.dirichlet_kl([1, 0, 1], [1, 1, 1]), ValueError, "alpha_p must be > 0"),
+    (
+        lambda: kt.dirichlet_kl([1, 1], [1, 1, 1]),
+        ValueError,
+        "alpha_p has 2 components and alpha_q 3",
+    ),
+    (lambda: kt.dirichlet_kl([1], [1]), ValueError, "alpha_p needs at least 2"),
+    (lambda: kt.dirichlet_kl(2.0, [1, 1]), ValueError, "alpha_p needs at least 2"),
+    (
+        lambda: kt.dirichlet_kl(np.ones((2, 3)), np.ones((4, 3))),
+        ValueError,
+        "shapes do not broadcast: alpha_p",
+    ),
+    (
+        lambda: kt.mvn_kl([0, 0], [[1, 0.5], [0.4, 1]], [0, 0], I2),
+        ValueError,
+        "cov_p is not symmetric",
+    ),
+    (
+        lambda: kt.mvn_kl([0, 0], I2, [0, 0], [[1, 2], [2, 1]]),
+        ValueError,
+        "cov_q is not positive definite: smallest eigenvalue -1",
+    ),
+    (
+        lambda: kt.mvn_kl([0, 0], [[1, 1], [1, 1]], [0, 0], I2),
+        ValueError,
+        "cov_p is not positive definite",
+    ),
+    (
+        lambda: kt.mvn_kl([0, 0], np.stack([I2, -np.eye(2)]), [0, 0], I2),
+        ValueError,
+        r"cov_p is not positive definite \(matrix 1 of the stack\)",
+    ),
+    (
+        lambda: kt.mvn_kl([0, 0], [1, 1], [0, 0], I2),
+        ValueError,
+        r"cov_p must be a square matrix .* got shape \(2,\)",
+    ),
+    (
+        lambda: kt.mvn_kl([0, 0, 0], I2, [0, 0], I2),
+        ValueError,
+        "dimensions do not match: mean_p 3, cov_p 2",
+    ),
+    (lambda: kt.mvn_kl(0.0, [[1]], 0.0, [[1]]), ValueError, "mean_p must be a vector"),
+    (
+        lambda: kt.mvn_kl(np.zeros((3, 2)), I2, np.zeros((4, 2)), I2),
+        ValueError,
+        "batch shapes do not broadcast",
+    ),
+    (
+        lambda: kt.mvn_kl([0, 0], [[1, np.nan], [np.nan, 1]], [0, 0], I2),
+        ValueError,
+        "cov_p contains NaN",
+    ),
+]
+
+
+@pytest.mark.parametrize(("call", "exc", "message"), BAD)
+def test_invalid_parameters_are_refused(call, exc, message):
+    with pytest.raises(exc, match=message):
+        call()

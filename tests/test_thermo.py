@@ -1,0 +1,310 @@
+"""Tests of kltools.thermo: the Boltzmann distribution and free energy.
+
+Covers reference values (two-level systems, degenerate levels, the high and
+low temperature limits), the identity F(q) - F(p) = kT D(q||p) and
+F(p) = -kT log Z as hypothesis properties with k = 1 and with Boltzmann's
+constant in J/K and eV/K, agreement between unit systems, stability at
+energies far beyond kT (no overflow, no NaN, no warning), broadcasting of
+temperatures against batches of energies, and every class of bad input.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+from conftest import distributions
+from hypothesis import given
+from hypothesis import strategies as st
+from scipy.special import logsumexp
+
+import kltools as kt
+
+#: Boltzmann's constant, exact in the 2019 SI (CODATA).
+K_B_J = 1.380649e-23  # J/K
+EV = 1.602176634e-19  # J per eV
+K_B_EV = K_B_J / EV  # eV/K, 8.617333262...e-5
+
+#: (k, temperatures) pairs: energy units of temperature, joules and eV.
+UNIT_SYSTEMS = [
+    pytest.param(1.0, st.floats(0.01, 100.0), id="k=1"),
+    pytest.param(K_B_J, st.floats(1.0, 2000.0), id="J/K"),
+    pytest.param(K_B_EV, st.floats(1.0, 2000.0), id="eV/K"),
+]
+
+
+def two_level_upper(gap_over_kt: float) -> float:
+    """Occupation of the upper level of a two-level system, 1 / (1 + e^{x})."""
+    return 1.0 / (1.0 + math.exp(gap_over_kt))
+
+
+# --------------------------------------------------------------------------
+# boltzmann: reference values
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("energies", "temperature", "k", "expected"),
+    [
+        # Two-level system, p_1 / p_0 = e^{-gap/kT} (any statistical
+        # mechanics text, e.g. Jaynes 1957).
+        ([0.0, 1.0], 1.0, 1.0, [1 - two_level_upper(1.0), two_level_upper(1.0)]),
+        ([0.0, 2.0], 4.0, 0.5, [1 - two_level_upper(1.0), two_level_upper(1.0)]),
+        # Degenerate levels are equally likely, at any temperature.
+        ([3.0, 3.0, 3.0, 3.0], 0.01, 1.0, [0.25] * 4),
+        # Three equally spaced levels: weights 1, r, r^2 with r = e^{-1}.
+        (
+            [0.0, 1.0, 2.0],
+            1.0,
+            1.0,
+            np.exp([0.0, -1.0, -2.0]) / np.exp([0.0, -1.0, -2.0]).sum(),
+        ),
+        # Very hot: uniform; very cold: the ground state.
+        ([0.0, 1.0, 5.0], 1e18, 1.0, [1 / 3, 1 / 3, 1 / 3]),
+        ([2.0, 1.0, 5.0], 1e-6, 1.0, [0.0, 1.0, 0.0]),
+        # A 25 meV gap at room temperature, in eV and kelvin.
+        (
+            [0.0, 0.025],
+            300.0,
+            K_B_EV,
+            [
+                1 - two_level_upper(0.025 / (K_B_EV * 300)),
+                two_level_upper(0.025 / (K_B_EV * 300)),
+            ],
+        ),
+    ],
+)
+def test_boltzmann_reference_values(energies, temperature, k, expected):
+    p = kt.boltzmann(energies, temperature, k=k)
+    np.testing.assert_allclose(p, expected, rtol=1e-12, atol=1e-300)
+
+
+@given(
+    e=st.lists(st.floats(-50, 50), min_size=1, max_size=8),
+    t=st.floats(0.05, 50.0),
+    shift=st.floats(-1e3, 1e3),
+)
+def test_boltzmann_is_a_distribution_ordered_by_energy_and_shift_invariant(e, t, shift):
+    e = np.array(e)
+    p = kt.boltzmann(e, t)
+    assert p.shape == e.shape
+    assert (p >= 0).all()
+    assert p.sum() == pytest.approx(1.0, abs=1e-12)
+    # Lower energy, higher probability (ties equal).
+    order = np.argsort(e, kind="stable")
+    assert (np.diff(p[order]) <= 1e-15).all()
+    # Only energy differences matter.
+    np.testing.assert_allclose(kt.boltzmann(e + shift, t), p, rtol=1e-9, atol=1e-12)
+
+
+def test_boltzmann_temperatures_broadcast_against_leading_axes():
+    e = np.array([0.0, 1.0, 3.0])
+    temps = np.array([0.5, 1.0, 2.0, 10.0])
+    batch = kt.boltzmann(e, temps)
+    assert batch.shape == (4, 3)
+    for row, t in zip(batch, temps, strict=True):
+        np.testing.assert_allclose(row, kt.boltzmann(e, t), rtol=1e-15)
+    # A batch of spectra, one temperature each.
+    spectra = np.array([[0.0, 1.0], [0.0, 2.0]])
+    both = kt.boltzmann(spectra, [1.0, 2.0])
+    np.testing.assert_allclose(both[0], both[1], rtol=1e-15)  # same E / T
+    # Outer product of temperatures and spectra: shape (4, 2, 2).
+    assert kt.boltzmann(spectra, temps[:, None]).shape == (4, 2, 2)
+    # k broadcasts like temperature: kT is what matters.
+    np.testing.assert_allclose(
+        kt.boltzmann(e, 2.0, k=[0.5, 1.0]), kt.boltzmann(e, [1.0, 2.0]), rtol=1e-15
+    )
+
+
+def test_boltzmann_same_in_joules_and_electronvolts():
+    e_ev = np.array([0.0, 0.01, 0.03, 0.1])
+    for t in (77.0, 300.0, 1500.0):
+        np.testing.assert_allclose(
+            kt.boltzmann(e_ev, t, k=K_B_EV),
+            kt.boltzmann(e_ev * EV, t, k=K_B_J),
+            rtol=1e-12,
+        )
+
+
+# --------------------------------------------------------------------------
+# free energy: reference values and identities
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("q", "energies", "temperature", "expected"),
+    [
+        # Pure state: no entropy, F = its energy.
+        ([0.0, 1.0, 0.0], [1.0, 2.5, -3.0], 7.0, 2.5),
+        # n degenerate levels, uniform: F = E - kT log n.
+        ([0.25] * 4, [1.0] * 4, 2.0, 1.0 - 2.0 * math.log(4)),
+        # Two levels 0 and 1 at kT = 1, q = (1/2, 1/2): 1/2 - log 2.
+        ([0.5, 0.5], [0.0, 1.0], 1.0, 0.5 - math.log(2)),
+    ],
+)
+def test_free_energy_reference_values(q, energies, temperature, expected):
+    assert kt.free_energy(q, energies, temperature) == pytest.approx(
+        expected, rel=1e-14, abs=1e-14
+    )
+
+
+@pytest.mark.parametrize(("k", "temps"), UNIT_SYSTEMS)
+@given(data=st.data())
+def test_free_energy_excess_is_kt_times_kl_divergence(k, temps, data):
+    q = data.draw(distributions())
+    t = data.draw(temps)
+    kt_ = k * t
+    u = np.array(
+        data.draw(st.lists(st.floats(-30, 30), min_size=q.size, max_size=q.size))
+    )
+    energies = u * kt_  # energies within 30 kT of 0, in the unit of k * T
+    p = kt.boltzmann(energies, t, k=k)
+    excess = kt.free_energy(q, energies, t, k=k) - kt.free_energy(p, energies, t, k=k)
+    expected = kt_ * kt.kl_divergence(q, p, base=math.e)
+    # F is a sum of terms up to 30 kT in size: allow rounding at that scale.
+    assert excess == pytest.approx(expected, rel=1e-9, abs=1e-11 * kt_ * 30)
+    assert excess >= -1e-11 * kt_ * 30  # equilibrium minimises F
+
+
+@pytest.mark.parametrize(("k", "temps"), UNIT_SYSTEMS)
+@given(data=st.data())
+def test_equilibrium_free_energy_is_minus_kt_log_z(k, temps, data):
+    t = data.draw(temps)
+    n = data.draw(st.integers(1, 8))
+    u = np.array(data.draw(st.lists(st.floats(-200, 200), min_size=n, max_size=n)))
+    energies = u * k * t
+    p = kt.boltzmann(energies, t, k=k)
+    log_z = logsumexp(-u)  # E / kT = u exactly up to rounding
+    f = kt.free_energy(p, energies, t, k=k)
+    assert f == pytest.approx(-k * t * log_z, rel=1e-9, abs=1e-9 * k * t)
+
+
+def test_free_energy_same_in_joules_and_electronvolts():
+    q = [0.1, 0.2, 0.7]
+    e_ev = np.array([0.0, 0.02, 0.05])
+    f_ev = kt.free_energy(q, e_ev, 300.0, k=K_B_EV)
+    f_j = kt.free_energy(q, e_ev * EV, 300.0, k=K_B_J)
+    assert f_j == pytest.approx(f_ev * EV, rel=1e-12)
+
+
+def test_free_energy_batches_broadcast():
+    energies = np.array([0.0, 1.0, 2.0])
+    qs = np.array([[1.0, 0.0, 0.0], [0.2, 0.3, 0.5]])
+    temps = np.array([[0.5], [1.0], [4.0]])  # (3, 1) against the batch (2,)
+    f = kt.free_energy(qs, energies, temps)
+    assert f.shape == (3, 2)
+    for i, t in enumerate(temps[:, 0]):
+        for j, q in enumerate(qs):
+            assert f[i, j] == pytest.approx(kt.free_energy(q, energies, t), rel=1e-14)
+    assert isinstance(kt.free_energy(qs[1], energies, 1.0), float)
+
+
+# --------------------------------------------------------------------------
+# Stability at extreme energies
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("k", "t"), [(1.0, 1.0), (K_B_J, 300.0), (K_B_EV, 300.0)])
+@pytest.mark.parametrize("scale", [1e5, 1e300 / 1e5])
+def test_extreme_energies_give_no_overflow_and_no_nan(k, t, scale):
+    kt_ = k * t
+    energies = np.array([-1e5, 0.0, 1e5]) * kt_ * (scale / 1e5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # an overflow warning fails the test
+        p = kt.boltzmann(energies, t, k=k)
+        np.testing.assert_array_equal(p, [1.0, 0.0, 0.0])
+        f_eq = kt.free_energy(p, energies, t, k=k)
+        f_uniform = kt.free_energy([1 / 3] * 3, energies, t, k=k)
+    # F(p) = -kT log Z = E_min - kT log(1 + e^{-1e5} + ...) = E_min.
+    assert f_eq == pytest.approx(energies[0], rel=1e-12)
+    # Uniform q: mean energy 0, minus kT log 3.
+    assert f_uniform == pytest.approx(-kt_ * math.log(3), rel=1e-6, abs=1e-6 * kt_)
+    assert np.isfinite([f_eq, f_uniform]).all()
+
+
+def test_extreme_energies_keep_ties_and_tiny_temperatures():
+    # Two degenerate ground states far below a third state.
+    p = kt.boltzmann([-1e5, -1e5, 1e5], 1.0)
+    np.testing.assert_array_equal(p, [0.5, 0.5, 0.0])
+    # k * T underflows to 0 in floating point, yet the answer is defined.
+    p = kt.boltzmann([1.0, 0.0, 1e300], 1e-300, k=1e-300)
+    np.testing.assert_array_equal(p, [0.0, 1.0, 0.0])
+    p = kt.boltzmann([-1.7e308, 1.7e308], 1.0)  # difference overflows to inf
+    np.testing.assert_array_equal(p, [1.0, 0.0])
+
+
+# --------------------------------------------------------------------------
+# Bad input
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"temperature": 0.0}, ValueError, "temperature must be > 0"),
+        ({"temperature": -300.0}, ValueError, "temperature must be > 0"),
+        ({"temperature": math.nan}, ValueError, "temperature contains NaN"),
+        ({"temperature": math.inf}, ValueError, "temperature contains infinite"),
+        ({"temperature": [1.0, 0.0]}, ValueError, "temperature must be > 0"),
+        ({"temperature": "hot"}, TypeError, "temperature must hold real numbers"),
+        ({"k": 0.0}, ValueError, "k must be > 0"),
+        ({"k": -1.0}, ValueError, "k must be > 0"),
+        ({"energies": [0.0, math.nan]}, ValueError, "energies contains NaN"),
+        ({"energies": [0.0, math.inf]}, ValueError, "energies contains infinite"),
+        ({"energies": [0.0, -math.inf]}, ValueError, "energies contains infinite"),
+        ({"energies": []}, ValueError, "energies is empty"),
+        ({"energies": np.zeros((2, 0))}, ValueError, "energies is empty"),
+        ({"energies": 1.0}, ValueError, "energies must be an array"),
+        ({"energies": ["a", "b"]}, TypeError, "energies must hold real numbers"),
+        (
+            {"energies": [[0, 1], [0, 1, 2]]},
+            ValueError,
+            "energies is not a rectangular",
+        ),
+        (
+            {"energies": np.zeros((2, 3)), "temperature": [1.0, 2.0, 3.0]},
+            ValueError,
+            r"shapes do not broadcast: energies \(2, 3\)",
+        ),
+    ],
+)
+def test_boltzmann_refuses_bad_input(kwargs, error, match):
+    args = {"energies": [0.0, 1.0], "temperature": 1.0} | kwargs
+    with pytest.raises(error, match=match):
+        kt.boltzmann(args.pop("energies"), args.pop("temperature"), **args)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"q": [0.5, 0.6]}, ValueError, "q sums to 1.1"),
+        ({"q": [1.5, -0.5]}, ValueError, "q has negative entries"),
+        ({"q": [math.nan, 1.0]}, ValueError, "q contains NaN"),
+        ({"q": 1.0}, ValueError, "q must be an array of probabilities"),
+        ({"q": []}, ValueError, "q is empty"),
+        ({"q": ["a", "b"]}, TypeError, "q must hold real numbers"),
+        ({"q": [0.2, 0.3, 0.5]}, ValueError, "q and energies need the same number"),
+        (
+            {"q": np.full((3, 2), 0.5), "energies": np.zeros((2, 2))},
+            ValueError,
+            r"shapes do not broadcast: q \(3, 2\) and energies \(2, 2\)",
+        ),
+        (
+            {"q": np.full((3, 2), 0.5), "temperature": [1.0, 2.0]},
+            ValueError,
+            r"shapes do not broadcast: leading axes \(3,\)",
+        ),
+        ({"energies": [0.0, math.inf]}, ValueError, "energies contains infinite"),
+        ({"temperature": 0.0}, ValueError, "temperature must be > 0"),
+        ({"k": -1.0}, ValueError, "k must be > 0"),
+        ({"k": 1e300, "temperature": 1e300}, ValueError, "k \\* temperature overflows"),
+    ],
+)
+def test_free_energy_refuses_bad_input(kwargs, error, match):
+    args = {"q": [0.5, 0.5], "energies": [0.0, 1.0], "temperature": 1.0} | kwargs
+    with pytest.raises(error, match=match):
+        kt.free_energy(
+            args.pop("q"), args.pop("energies"), args.pop("temperature"), **args
+        )
