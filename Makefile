@@ -9,6 +9,12 @@ STAMP  := $(VENV)/.installed
 HTML   := _build/html
 PORT   ?= 8000
 VENDOR := book/_vendor/vendor/widgets-config.js
+# The jupyter-cache keys a notebook on its own code only, but the outputs also
+# depend on kltools (numbers, figures, the explorables' JavaScript): when any
+# kltools file changes, the cache and Sphinx's environment are dropped, so
+# every page is read and run again.
+KLTOOLS_SRC := $(shell find kltools -type f \( -name '*.py' -o -name '*.js' -o -name '*.css' \))
+CACHE_STAMP := _build/.kltools-stamp
 
 .PHONY: help setup vendor book test unit book-check lint format bench serve clean clean-all
 
@@ -39,10 +45,15 @@ $(VENDOR): node_modules/.package-lock.json scripts/vendor.mjs
 
 vendor: $(VENDOR)
 
+$(CACHE_STAMP): $(KLTOOLS_SRC)
+	rm -rf _build/.jupyter_cache _build/.doctrees
+	mkdir -p _build
+	touch $@
+
 # Strict: warnings are errors, references must resolve, and a cell that
 # raises fails the build. Notebooks execute through the jupyter-cache, so a
 # rebuild with nothing changed does not run them again.
-book: $(STAMP) $(VENDOR)
+book: $(STAMP) $(VENDOR) $(CACHE_STAMP)
 	$(BIN)/jupyter-book build . --builder html -W -n --keep-going
 
 lint: $(STAMP)

@@ -1,0 +1,178 @@
+"""Explorables: controls that change a figure or a number, with or without a kernel.
+
+An explorable is an `anywidget <https://anywidget.dev>`_ widget whose front end
+(``kltools/static/explore.js``) computes every quantity in the browser with
+``kltools/static/klmath.js``, a line-by-line port of the kltools measures it
+needs. The widget's ES module is saved in the notebook's widget state, so the
+same code runs in Jupyter, JupyterLab and Colab with a kernel and on the
+static site with none. The tests check that the JavaScript numbers equal
+kltools' to 1e-9.
+
+A chapter declares an explorable in one line::
+
+    from kltools import explore
+    explore.gaussians(mu_p=0, sigma_p=1, mu_q=1, sigma_q=2)
+
+In a live kernel the widget's :attr:`Explorable.values` follow the controls,
+and :meth:`Explorable.quantities` recomputes the displayed numbers with
+kltools. To add a kind: write a renderer in ``explore.js``, add it to
+``RENDERERS`` there and to :data:`KINDS` here with a function that checks its
+parameters, and add a browser test (``tests/test_site.py``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import anywidget
+import numpy as np
+import traitlets
+
+from ._validation import as_positive, as_probability, prepare_distributions
+from .continuous import gaussian_kl
+from .discrete import js_divergence, kl_divergence
+
+__all__ = ["KINDS", "Explorable", "black_swan", "gaussians", "two_distributions"]
+
+STATIC = Path(__file__).parent / "static"
+
+
+@cache
+def _esm() -> str:
+    """The widget's ES module: the maths library, then the renderers."""
+    return (
+        (STATIC / "klmath.js").read_text() + "\n" + (STATIC / "explore.js").read_text()
+    )
+
+
+class Explorable(anywidget.AnyWidget):
+    """An interactive figure computed in the browser.
+
+    Create one through :func:`black_swan`, :func:`two_distributions` or
+    :func:`gaussians` rather than directly: they check the parameters.
+
+    Attributes
+    ----------
+    kind : str
+        Which renderer draws it (a key of :data:`KINDS`).
+    params : dict
+        The initial settings.
+    values : dict
+        The current settings, written by the front end as the reader moves the
+        controls (in a live kernel; on the static site nothing listens).
+    """
+
+    _esm = _esm()
+    _css = (STATIC / "explore.css").read_text()
+    kind = traitlets.Unicode().tag(sync=True)
+    params = traitlets.Dict().tag(sync=True)
+    values = traitlets.Dict().tag(sync=True)
+
+    def quantities(self) -> dict[str, float]:
+        """The numbers the widget shows for its current settings, by kltools (bits)."""
+        settings = {**self.params, **self.values}
+        return KINDS[self.kind][1](settings)
+
+
+def _black_swan_quantities(v: dict[str, Any]) -> dict[str, float]:
+    p, q = [v["posterior"], 1 - v["posterior"]], [v["prior"], 1 - v["prior"]]
+    return {"kl_pq": kl_divergence(p, q), "kl_qp": kl_divergence(q, p)}
+
+
+def _two_distributions_quantities(v: dict[str, Any]) -> dict[str, float]:
+    p, q = v["p"], v["q"]
+    return {
+        "kl_pq": kl_divergence(p, q, normalize=True),
+        "kl_qp": kl_divergence(q, p, normalize=True),
+        "js": js_divergence(p, q, normalize=True),
+    }
+
+
+def _gaussians_quantities(v: dict[str, Any]) -> dict[str, float]:
+    pq = (v["mu_p"], v["sigma_p"], v["mu_q"], v["sigma_q"])
+    qp = (v["mu_q"], v["sigma_q"], v["mu_p"], v["sigma_p"])
+    return {"kl_pq": gaussian_kl(*pq), "kl_qp": gaussian_kl(*qp)}
+
+
+#: kind -> (description, quantities from settings): what each renderer shows.
+KINDS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, float]]]] = {
+    "black_swan": (
+        "surprise of a black swan against the prior",
+        _black_swan_quantities,
+    ),
+    "two_distributions": (
+        "KL both ways and JS of two dragged distributions",
+        _two_distributions_quantities,
+    ),
+    "gaussians": ("KL both ways between two Gaussians", _gaussians_quantities),
+}
+
+
+def black_swan(prior: float = 0.01, posterior: float = 1.0) -> Explorable:
+    """Two beliefs about one swan's colour, before and after meeting it.
+
+    A log-scale slider sets the prior ``q(black)`` in [1e-4, 0.99] and a
+    linear one the posterior ``p(black)`` in [0, 1]. The widget shows
+    :math:`D(p\\|q)` (the Bayesian surprise of the update) and
+    :math:`D(q\\|p)` in bits, both beliefs as bars, and the curve of
+    :math:`D(p\\|q)` over every prior at the current posterior.
+
+    Parameters
+    ----------
+    prior : float, optional
+        Initial ``q(black)``, in [1e-4, 0.99].
+    posterior : float, optional
+        Initial ``p(black)``, in [0, 1]; 1 means the swan was black.
+    """
+    q = float(as_probability(prior, "prior"))
+    p = float(as_probability(posterior, "posterior"))
+    if not 1e-4 <= q <= 0.99:
+        raise ValueError(f"prior must be in [1e-4, 0.99], got {prior!r}")
+    return Explorable(kind="black_swan", params={"prior": q, "posterior": p})
+
+
+def two_distributions(
+    p: Any = (0.4, 0.3, 0.2, 0.1), q: Any = (0.25,) * 4
+) -> Explorable:
+    """Two distributions over a few outcomes whose bars the reader drags.
+
+    Shows :math:`D(p\\|q)`, :math:`D(q\\|p)`, the JS divergence (bits) and the
+    pointwise terms :math:`p_i \\log_2(p_i/q_i)` as bars.
+
+    Parameters
+    ----------
+    p, q : array_like
+        Initial distributions over the same 2 to 8 outcomes (sums to 1).
+    """
+    (pp, qq), _ = prepare_distributions([p, q], ["p", "q"], -1)
+    if pp.shape[0] != 1 or not 2 <= pp.shape[1] <= 8:
+        raise ValueError(
+            f"p and q must be single distributions over 2 to 8 outcomes, "
+            f"got shape {np.shape(p)}"
+        )
+    kl_divergence(p, q)  # checks the sums
+    return Explorable(
+        kind="two_distributions", params={"p": pp[0].tolist(), "q": qq[0].tolist()}
+    )
+
+
+def gaussians(
+    mu_p: float = 0.0, sigma_p: float = 1.0, mu_q: float = 1.0, sigma_q: float = 2.0
+) -> Explorable:
+    """Two Gaussians with sliders for their means and standard deviations.
+
+    Shows both densities and both KL directions, in bits, live. Means range
+    over [-4, 4] and standard deviations over [0.2, 3].
+    """
+    values = {"mu_p": mu_p, "sigma_p": sigma_p, "mu_q": mu_q, "sigma_q": sigma_q}
+    for name, v in values.items():
+        x = float(as_positive(v, name) if name.startswith("sigma") else v)
+        lo, hi = (0.2, 3.0) if name.startswith("sigma") else (-4.0, 4.0)
+        if not (lo <= x <= hi) or math.isnan(x):
+            raise ValueError(f"{name} must be in [{lo}, {hi}], got {v!r}")
+        values[name] = x
+    return Explorable(kind="gaussians", params=values)
