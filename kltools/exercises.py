@@ -16,7 +16,7 @@ import math
 import numbers
 from collections.abc import Callable
 
-from .discrete import entropy, kl_divergence
+from .discrete import kl_divergence
 
 __all__ = ["ANSWERS", "check"]
 
@@ -36,12 +36,17 @@ def _ch01_loaded_die() -> float:
     return kl_divergence([1 / 6] * 6, [0.1] * 5 + [0.5])
 
 
+def _ch01_loaded_die_reverse() -> float:
+    """D(die that shows six half the time ‖ fair die), in bits."""
+    return kl_divergence([0.1] * 5 + [0.5], [1 / 6] * 6)
+
+
 #: Exercise id -> (what is asked, function computing the answer).
 ANSWERS: dict[str, tuple[str, Callable[[], float]]] = {
     "01.1": ("D(p‖q) for p = (1/2, 1/2), q = (1/4, 3/4), in bits", _ch01_by_hand),
     "01.2": ("the black-swan surprise in nats", _ch01_nats),
     "01.3": ("D(fair die ‖ loaded die) in bits", _ch01_loaded_die),
-    "01.4": ("entropy of a fair die in bits", lambda: entropy([1 / 6] * 6)),
+    "01.4": ("D(loaded die ‖ fair die) in bits", _ch01_loaded_die_reverse),
 }
 
 
