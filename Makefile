@@ -69,6 +69,9 @@ unit: $(STAMP)
 	$(BIN)/python -m pytest -m "not book"
 
 test: book lint
+	@command -v chromium >/dev/null 2>&1 || test -x "$${CHROMIUM:-/usr/bin/chromium}" || \
+	  echo "NOTE: no Chromium found, so the browser tests (tests/test_site.py) will be" \
+	       "skipped. Install Debian's chromium (apt-get install chromium) to run them."
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

@@ -62,6 +62,10 @@ def base_url():
 @pytest.fixture(scope="module")
 def browser():
     if not Path(CHROMIUM).exists():
+        if os.environ.get("KL_REQUIRE_BROWSER"):
+            pytest.fail(
+                f"KL_REQUIRE_BROWSER is set but there is no Chromium at {CHROMIUM}"
+            )
         pytest.skip(
             f"browser tests skipped: no Chromium at {CHROMIUM}. Install Debian's "
             "chromium (apt-get install chromium; .ci/run does) or set CHROMIUM."
