@@ -35,6 +35,7 @@ import traitlets
 from ._validation import as_positive, as_probability, prepare_distributions
 from .continuous import gaussian_kl
 from .discrete import js_divergence, kl_divergence
+from .plotting import COLORS, P_COLOR, Q_COLOR
 
 __all__ = ["KINDS", "Explorable", "black_swan", "gaussians", "two_distributions"]
 
@@ -71,6 +72,10 @@ class Explorable(anywidget.AnyWidget):
     kind = traitlets.Unicode().tag(sync=True)
     params = traitlets.Dict().tag(sync=True)
     values = traitlets.Dict().tag(sync=True)
+    #: The book's colours (:mod:`kltools.plotting`), so widgets match figures.
+    colors = traitlets.Dict({"p": P_COLOR, "q": Q_COLOR, "term": COLORS[3]}).tag(
+        sync=True
+    )
 
     def quantities(self) -> dict[str, float]:
         """The numbers the widget shows for its current settings, by kltools (bits)."""
@@ -136,7 +141,9 @@ def black_swan(prior: float = 0.01, posterior: float = 1.0) -> Explorable:
 
 
 def two_distributions(
-    p: Any = (0.4, 0.3, 0.2, 0.1), q: Any = (0.25,) * 4
+    p: Any = (0.4, 0.3, 0.2, 0.1),
+    q: Any = (0.25,) * 4,
+    labels: Any = None,
 ) -> Explorable:
     """Two distributions over a few outcomes whose bars the reader drags.
 
@@ -147,16 +154,28 @@ def two_distributions(
     ----------
     p, q : array_like
         Initial distributions over the same 2 to 8 outcomes (sums to 1).
+    labels : sequence of str, optional
+        Names of the outcomes, shown under the bars; "outcome 1", ... if
+        omitted.
     """
     (pp, qq), _ = prepare_distributions([p, q], ["p", "q"], -1)
     if pp.shape[0] != 1 or not 2 <= pp.shape[1] <= 8:
         raise ValueError(
-            f"p and q must be single distributions over 2 to 8 outcomes, "
+            "p and q must be single distributions over 2 to 8 outcomes, "
             f"got shape {np.shape(p)}"
         )
     kl_divergence(p, q)  # checks the sums
+    n = pp.shape[1]
+    names = [f"outcome {i + 1}" for i in range(n)] if labels is None else labels
+    if isinstance(names, str) or len(names) != n:
+        raise ValueError(f"labels must name the {n} outcomes, got {labels!r}")
     return Explorable(
-        kind="two_distributions", params={"p": pp[0].tolist(), "q": qq[0].tolist()}
+        kind="two_distributions",
+        params={
+            "p": pp[0].tolist(),
+            "q": qq[0].tolist(),
+            "labels": [str(x) for x in names],
+        },
     )
 
 

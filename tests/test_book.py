@@ -139,3 +139,24 @@ def test_chapter_skeleton(nb):
     assert len(re.findall(r"[`:]{3,}\{exercise\}", markdown)) >= 3, "3+ exercises"
     assert len(re.findall(r":class: dropdown", markdown)) >= 3, "hidden solutions"
     assert "default_rng(" in code or "random" not in code, "seeded randomness"
+
+
+# --- budgets -----------------------------------------------------------------
+
+PAGE_BUDGET = 2 * 1024 * 1024  # bytes: a chapter page with its own images and data
+
+
+def page_weight(site: Path, page: Path) -> int:
+    """Bytes of a page plus the images it embeds from _images (not _static,
+    whose vendored libraries are shared by every page and cached once)."""
+    html = page.read_text(encoding="utf-8")
+    total = page.stat().st_size
+    for src in set(re.findall(r'src="([^"]*_images/[^"]+)"', html)):
+        total += (page.parent / src).resolve().stat().st_size
+    return total
+
+
+@pytest.mark.parametrize("name", [n for n in toc_files() if n.startswith("notebooks/")])
+def test_chapter_page_within_budget(site, name):
+    weight = page_weight(site, site / f"{name}.html")
+    assert weight <= PAGE_BUDGET, f"{name}: {weight / 1e6:.2f} MB > 2 MB"

@@ -178,6 +178,14 @@ def test_factories_build_widgets_with_their_kind():
         assert set(widget.quantities()) > set()
 
 
+def test_widgets_use_the_book_colours():
+    from kltools.plotting import P_COLOR, Q_COLOR
+
+    w = explore.two_distributions(labels=["sun", "cloud", "rain", "snow"])
+    assert w.colors["p"] == P_COLOR and w.colors["q"] == Q_COLOR
+    assert w.params["labels"] == ["sun", "cloud", "rain", "snow"]
+
+
 def test_quantities_are_kltools_values():
     w = explore.black_swan(0.01)
     assert w.quantities()["kl_pq"] == kt.kl_divergence([1, 0], [0.01, 0.99])
@@ -208,6 +216,11 @@ def test_quantities_are_kltools_values():
         (lambda: explore.gaussians(mu_q=10), ValueError, r"mu_q must be in \[-4"),
         (lambda: explore.gaussians(mu_p=math.nan), ValueError, "mu_p"),
         (lambda: explore.two_distributions([1.0], [1.0]), ValueError, "2 to 8"),
+        (
+            lambda: explore.two_distributions([0.5, 0.5], [0.5, 0.5], labels=["a"]),
+            ValueError,
+            "labels must name the 2 outcomes",
+        ),
         (
             lambda: explore.two_distributions([0.5, 0.6], [0.5, 0.5]),
             ValueError,

@@ -301,3 +301,14 @@ def test_explorables_respond_without_a_kernel(browser, base_url, name):
         assert not p.errors, p.errors
     finally:
         p.close()
+
+
+def test_search_works_offline(browser, base_url):
+    p = Page(browser, f"{base_url}/search.html?q=divergence")
+    try:
+        p.page.wait_for_selector("#search-results li", timeout=15000)
+        assert p.page.locator("#search-results li").count() > 0
+        assert not p.offsite, p.offsite
+        assert not p.errors, p.errors
+    finally:
+        p.close()

@@ -12,7 +12,9 @@
 // value in data-value, which the browser tests compare with kltools.
 
 const SVG = "http://www.w3.org/2000/svg";
-const COLORS = { p: "#1f6fb2", q: "#d2691e", term: "#6b4c9a" };
+// The book's colours come from the model (kltools.plotting); these are the
+// same values, used only if a model carries none.
+let COLORS = { p: "#0072B2", q: "#D55E00", term: "#CC79A7" };
 
 function h(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -194,7 +196,7 @@ function twoDistributions({ model, el }) {
     kl_qp: output("kl_qp", "D(q‖p)"),
     js: output("js", "JS(p, q)"),
   };
-  const W = 480, H = 300, L = 50, R = 10, T = 10, B = 36;
+  const W = 480, H = 300, L = 62, R = 10, T = 10, B = 36;
   const mid = T + 150; // bars above, pointwise terms below
   const svg = frame(W, H);
   svg.setAttribute("aria-label", "Bars of p and q to drag, and the pointwise terms p log(p/q)");
@@ -202,12 +204,24 @@ function twoDistributions({ model, el }) {
   const barW = slot * 0.36;
   const yBar = (v) => mid - 10 - v * (mid - 10 - T);
   svg.append(s("line", { x1: L, y1: mid - 10, x2: W - R, y2: mid - 10, class: "kle-frame" }));
+  svg.append(s("line", { x1: L, y1: T, x2: L, y2: mid - 10, class: "kle-frame" }));
+  for (const v of [0, 0.5, 1]) {
+    const t = s("text", { x: L - 6, y: yBar(v) + 4, "text-anchor": "end", class: "kle-tick" });
+    t.textContent = String(v);
+    svg.append(t);
+  }
   axisLabel(svg, "probability", 14, (T + mid) / 2, true);
-  axisLabel(svg, "p·log₂(p/q) (bits)", 14, (mid + H - B) / 2 + 10, true);
+  axisLabel(svg, "term (bits)", 14, (mid + H - B) / 2 + 10, true);
   const bars = { p: [], q: [] };
   const terms = [];
   const zeroLine = s("line", { x1: L, x2: W - R, class: "kle-frame" });
   svg.append(zeroLine);
+  // the lower panel rescales to its largest finite term; ticks show the scale
+  const termTicks = [1, 0, -1].map((sign) => {
+    const t = s("text", { x: L - 6, "text-anchor": "end", class: "kle-tick", "data-sign": sign });
+    svg.append(t);
+    return t;
+  });
   for (let i = 0; i < n; i++) {
     for (const [k, dx] of [["p", 0.12], ["q", 0.52]]) {
       const r = s("rect", {
@@ -222,7 +236,7 @@ function twoDistributions({ model, el }) {
     terms.push(t);
     svg.append(t);
     const lab = s("text", { x: L + slot * (i + 0.5), y: H - 8, "text-anchor": "middle", class: "kle-tick" });
-    lab.textContent = `outcome ${i + 1}`;
+    lab.textContent = (params.labels || [])[i] ?? `outcome ${i + 1}`;
     svg.append(lab);
   }
   const legend = h("div", { class: "kle-legend" },
@@ -243,6 +257,11 @@ function twoDistributions({ model, el }) {
     const y0 = mid + 10 + termH / 2;
     zeroLine.setAttribute("y1", y0);
     zeroLine.setAttribute("y2", y0);
+    for (const t of termTicks) {
+      const sign = Number(t.getAttribute("data-sign"));
+      t.setAttribute("y", (y0 - sign * (termH / 2) + 4).toFixed(1));
+      t.textContent = sign === 0 ? "0" : (sign * scale).toFixed(2);
+    }
     for (let i = 0; i < n; i++) {
       for (const k of ["p", "q"]) {
         const v = dist[k][i];
@@ -373,6 +392,7 @@ function gaussians({ model, el }) {
 const RENDERERS = { black_swan: blackSwan, two_distributions: twoDistributions, gaussians };
 
 function render({ model, el }) {
+  COLORS = { ...COLORS, ...(model.get("colors") || {}) };
   const kind = model.get("kind");
   const renderer = RENDERERS[kind];
   el.classList.add("kl-explorable");
