@@ -1,8 +1,11 @@
 """Answer checks for the numeric exercises of the course.
 
-Each chapter's exercises that have a number for an answer are registered
-here under an id like ``"01.1"``; the answer is computed by ``kltools``
-itself, never typed in, and the tests recompute every one. In a notebook:
+Each chapter's numeric answers live in a module of this package,
+``chNN.py``, as a dict ``ANSWERS`` from an exercise id like ``"01.1"`` to
+``(what is asked, function computing the answer)``: the answer is computed by
+``kltools`` itself, never typed in, and the tests recompute every one. The
+modules are found and merged here, so adding a chapter's answers needs no
+edit to this file. In a notebook:
 
 >>> import kltools as kt
 >>> kt.check("01.1", 0.2075)
@@ -12,42 +15,22 @@ True
 
 from __future__ import annotations
 
+import importlib
 import math
 import numbers
+import pkgutil
 from collections.abc import Callable
-
-from .discrete import kl_divergence
 
 __all__ = ["ANSWERS", "check"]
 
-
-def _ch01_by_hand() -> float:
-    """D((1/2, 1/2) ‖ (1/4, 3/4)) in bits: 1 - log2(3)/2."""
-    return kl_divergence([0.5, 0.5], [0.25, 0.75])
-
-
-def _ch01_nats() -> float:
-    """The black-swan surprise in nats: ln 100."""
-    return kl_divergence([1, 0], [0.01, 0.99], base=math.e)
-
-
-def _ch01_loaded_die() -> float:
-    """D(fair die ‖ die that shows six half the time), in bits."""
-    return kl_divergence([1 / 6] * 6, [0.1] * 5 + [0.5])
-
-
-def _ch01_loaded_die_reverse() -> float:
-    """D(die that shows six half the time ‖ fair die), in bits."""
-    return kl_divergence([0.1] * 5 + [0.5], [1 / 6] * 6)
-
-
-#: Exercise id -> (what is asked, function computing the answer).
-ANSWERS: dict[str, tuple[str, Callable[[], float]]] = {
-    "01.1": ("D(p‖q) for p = (1/2, 1/2), q = (1/4, 3/4), in bits", _ch01_by_hand),
-    "01.2": ("the black-swan surprise in nats", _ch01_nats),
-    "01.3": ("D(fair die ‖ loaded die) in bits", _ch01_loaded_die),
-    "01.4": ("D(loaded die ‖ fair die) in bits", _ch01_loaded_die_reverse),
-}
+#: Exercise id -> (what is asked, function computing the answer), all chapters.
+ANSWERS: dict[str, tuple[str, Callable[[], float]]] = {}
+for _info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+    _chapter = importlib.import_module(f"{__name__}.{_info.name}").ANSWERS
+    _clash = set(_chapter) & set(ANSWERS)
+    if _clash:
+        raise ValueError(f"exercise ids registered twice: {sorted(_clash)}")
+    ANSWERS.update(_chapter)
 
 
 def check(exercise: str, value: float, *, rtol: float = 1e-3) -> bool:

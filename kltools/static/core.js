@@ -1,0 +1,127 @@
+// core.js: what every explorable's front end shares (anywidget ES module).
+//
+// kltools/explore/_core.py builds each kind's ES module from klmath.js, this
+// file and kinds/<kind>.js, and anywidget saves it in the notebook's widget
+// state, so the same code runs in Jupyter, Colab and on the static site with
+// no kernel.
+//
+// A kind's file adds one renderer, `RENDERERS.<kind> = ({ model, el }) => ...`.
+// It reads its initial settings from model.get("params"), builds controls
+// with slider() (or elements marked data-drag that follow the pointer and
+// the arrow keys), shows numbers with output(), and on every change
+// recomputes, redraws inside timed(), and calls save(model, el, values).
+// The browser tests rely on exactly these marks: they move every control
+// (input[type=range][data-control], select[data-control],
+// button[data-control], [data-drag]), read el's data-params and data-values
+// (initial and current settings) and each output's data-value (the
+// full-precision number), and compare with the kind's `quantities` function
+// in Python, computed by kltools, to 1e-9.
+
+const SVG = "http://www.w3.org/2000/svg";
+// The book's colours come from the model (kltools.plotting); these are the
+// same values, used only if a model carries none.
+let COLORS = { p: "#0072B2", q: "#D55E00", term: "#CC79A7" };
+
+function h(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  for (const c of children) node.append(c);
+  return node;
+}
+
+function s(tag, attrs = {}) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  return node;
+}
+
+function fmt(x, digits = 4) {
+  if (x === Infinity) return "∞";
+  return x.toFixed(digits);
+}
+
+/** A labelled number display; `set` shows a value rounded, keeps it exact. */
+function output(name, label, unit = "bits") {
+  const out = h("output", { "data-quantity": name });
+  const row = h("div", { class: "kle-row" }, h("span", { class: "kle-label" }, label), out, ` ${unit}`);
+  return {
+    row,
+    set(value) {
+      out.textContent = fmt(value);
+      out.setAttribute("data-value", String(value));
+    },
+  };
+}
+
+/** A labelled range input; `log` makes the slider move in log10 steps. */
+function slider(name, label, { min, max, step, value, log = false }) {
+  const toSlider = (v) => (log ? Math.log10(v) : v);
+  const fromSlider = (v) => (log ? 10 ** v : v);
+  const input = h("input", {
+    type: "range",
+    "data-control": name,
+    "aria-label": label,
+    min: String(toSlider(min)),
+    max: String(toSlider(max)),
+    step: String(step),
+  });
+  input.value = String(toSlider(value));
+  const shown = h("span", { class: "kle-value" });
+  const row = h("label", { class: "kle-row" }, h("span", { class: "kle-label" }, label), input, shown);
+  return {
+    row,
+    input,
+    get value() {
+      return fromSlider(Number(input.value));
+    },
+    show() {
+      const v = this.value;
+      shown.textContent = log ? v.toPrecision(3) : v.toFixed(2);
+    },
+  };
+}
+
+/** Time a redraw; the duration is kept on the element for the browser tests. */
+function timed(el, draw) {
+  return () => {
+    const t0 = performance.now();
+    draw();
+    el.setAttribute("data-render-ms", (performance.now() - t0).toFixed(3));
+  };
+}
+
+/** Publish the current settings: to Python (model) and to the page (el). */
+function save(model, el, values) {
+  el.setAttribute("data-values", JSON.stringify(values));
+  model.set("values", values);
+  model.save_changes();
+}
+
+function frame(width, height) {
+  return s("svg", { viewBox: `0 0 ${width} ${height}`, width: "100%", role: "img", class: "kle-plot" });
+}
+
+function axisLabel(svg, text, x, y, rotate = false) {
+  const t = s("text", { x, y, "text-anchor": "middle", class: "kle-axis" });
+  if (rotate) t.setAttribute("transform", `rotate(-90 ${x} ${y})`);
+  t.textContent = text;
+  svg.append(t);
+}
+
+const RENDERERS = {};
+
+function render({ model, el }) {
+  COLORS = { ...COLORS, ...(model.get("colors") || {}) };
+  const kind = model.get("kind");
+  el.classList.add("kl-explorable");
+  el.setAttribute("data-kind", kind);
+  el.setAttribute("data-params", JSON.stringify(model.get("params")));
+  const renderer = RENDERERS[kind];
+  if (!renderer) {
+    el.textContent = `kltools explorable: unknown kind ${JSON.stringify(kind)}`;
+    return;
+  }
+  renderer({ model, el });
+}
+
+export default { render };
