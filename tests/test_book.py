@@ -8,6 +8,7 @@ there is no build; `make unit` deselects them (`-m "not book"`).
 from __future__ import annotations
 
 import json
+import os
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -16,7 +17,10 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-HTML = ROOT / "_build" / "html"
+# A private build (another toc, another output folder) can be checked by
+# setting KL_TOC and KL_SITE_DIR; by default, the book that `make book` builds.
+TOC = Path(os.environ.get("KL_TOC", ROOT / "_toc.yml"))
+HTML = Path(os.environ.get("KL_SITE_DIR", ROOT / "_build" / "html"))
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 pytestmark = pytest.mark.book
@@ -24,7 +28,7 @@ pytestmark = pytest.mark.book
 
 def toc_files() -> list[str]:
     """Every document named in _toc.yml, the root first."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    toc = yaml.safe_load(TOC.read_text())
     files = [toc["root"]]
 
     def walk(node):
