@@ -70,14 +70,14 @@ class Explorable(anywidget.AnyWidget):
     Attributes
     ----------
     kind : str
-        Which renderer draws it (a key of :data:`KINDS`).
+        Which renderer draws it (a key of ``KINDS``).
     params : dict
         The initial settings.
     values : dict
         The current settings, written by the front end as the reader moves the
         controls (in a live kernel; on the static site nothing listens).
     colors : dict
-        The book's colours (:mod:`kltools.plotting`), so widgets match figures.
+        The book's colours (``kltools.plotting``), so widgets match figures.
     """
 
     _css = (STATIC / "explore.css").read_text()
