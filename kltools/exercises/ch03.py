@@ -1,0 +1,65 @@
+"""Numeric answers of chapter 3, cross entropy."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+from ..coding import expected_length, huffman_lengths
+from ..discrete import cross_entropy, entropy, kl_divergence
+
+#: Exercise 03.1 and 03.2: the data and the code's distribution.
+_P_HAND = [0.5, 0.25, 0.25]
+_Q_HAND = [0.25, 0.25, 0.5]
+#: Exercise 03.3: Cover and Thomas, Example 5.6.1, and uniform data.
+_Q_CT = [0.25, 0.25, 0.2, 0.15, 0.15]
+_P_UNIFORM = [0.2] * 5
+
+
+def _ch03_cross_entropy() -> float:
+    """H((1/2, 1/4, 1/4), (1/4, 1/4, 1/2)) in bits: 7/4."""
+    return cross_entropy(_P_HAND, _Q_HAND)
+
+
+def _ch03_excess() -> float:
+    """D((1/2, 1/4, 1/4) ‖ (1/4, 1/4, 1/2)) in bits: 1/4."""
+    return kl_divergence(_P_HAND, _Q_HAND)
+
+
+def _ch03_huffman_uniform() -> float:
+    """Average length of the Huffman code for C&T 5.6.1 on uniform data: 2.4."""
+    return expected_length(_P_UNIFORM, huffman_lengths(_Q_CT))
+
+
+def _ch03_huffman_excess() -> float:
+    """That average minus H(uniform on 5), in bits: 2.4 - log2 5."""
+    return _ch03_huffman_uniform() - entropy(_P_UNIFORM)
+
+
+def _ch03_smoothed_floor() -> float:
+    """Lowest loss with labels smoothed by 0.1 over 3 classes, in nats."""
+    eps, k = 0.1, 3
+    label = [1 - eps + eps / k] + [eps / k] * (k - 1)
+    return entropy(label, base=math.e)
+
+
+ANSWERS: dict[str, tuple[str, Callable[[], float]]] = {
+    "03.1": (
+        "H(p, q) for p = (1/2, 1/4, 1/4), q = (1/4, 1/4, 1/2), in bits",
+        _ch03_cross_entropy,
+    ),
+    "03.2": (
+        "the excess bits per outcome of the code for q on data from p",
+        _ch03_excess,
+    ),
+    "03.3": (
+        "average length, in bits, of the Huffman code for C&T 5.6.1 on uniform data",
+        _ch03_huffman_uniform,
+    ),
+    "03.4": ("that average length minus H(p), in bits", _ch03_huffman_excess),
+    "03.5": (
+        "the smallest training loss with labels smoothed by 0.1 over 3 "
+        "classes, in nats",
+        _ch03_smoothed_floor,
+    ),
+}
