@@ -1,0 +1,309 @@
+"""Approximation and compression: what a coarser description loses, in bits.
+
+Three ways to replace a distribution ``p`` by a simpler one, and the
+numbers that say how much was lost:
+
+* **binning** a density on ``[0, 1]`` into ``k`` equal bins and spreading
+  each bin's probability uniformly over the bin (:func:`beta_bin_probabilities`,
+  :func:`binning_loss`, :func:`beta_entropy`); the same for a discrete
+  distribution whose outcomes are merged into groups (:func:`spread_within_groups`);
+* **moment matching** in an exponential family, the member ``q`` that
+  minimises ``D(p || q)`` (:func:`fit_exponential_family`);
+* **scalar quantisation** of a Gaussian source: the rate and the
+  squared-error distortion of a uniform quantiser
+  (:func:`gaussian_uniform_quantizer`), against Shannon's rate-distortion
+  function ``R(D)`` of the source (:func:`gaussian_rate_distortion`).
+
+Every amount of information takes a keyword-only ``base``, default 2 (bits).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numpy.typing import ArrayLike
+from scipy.special import betainc, betaln, digamma, ndtr
+
+from ._validation import as_finite, as_positive, checked_distributions, log_base
+from .discrete import entropy
+
+__all__ = [
+    "beta_bin_probabilities",
+    "beta_entropy",
+    "binning_loss",
+    "fit_exponential_family",
+    "gaussian_rate_distortion",
+    "gaussian_uniform_quantizer",
+    "spread_within_groups",
+]
+
+_SQRT_2PI = math.sqrt(2 * math.pi)
+
+
+def _bins(k: object) -> int:
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
+        raise ValueError(f"k must be a whole number of bins >= 1, got {k!r}")
+    return int(k)
+
+
+def beta_bin_probabilities(a: float, b: float, k: int) -> np.ndarray:
+    """Probabilities of ``k`` equal bins of ``[0, 1]`` under Beta(a, b).
+
+    ``P_i = F(i/k) - F((i-1)/k)`` with ``F`` the regularised incomplete beta
+    function, the Beta cumulative distribution.
+
+    Parameters
+    ----------
+    a, b : float
+        Shape parameters, > 0.
+    k : int
+        Number of bins, >= 1.
+
+    Returns
+    -------
+    ndarray of shape (k,)
+        The bin probabilities, summing to 1.
+
+    Examples
+    --------
+    >>> beta_bin_probabilities(1, 1, 4).tolist()
+    [0.25, 0.25, 0.25, 0.25]
+    >>> beta_bin_probabilities(2, 1, 2).tolist()  # F(x) = x^2
+    [0.25, 0.75]
+    """
+    a_, b_ = float(as_positive(a, "a")), float(as_positive(b, "b"))
+    cdf = betainc(a_, b_, np.linspace(0.0, 1.0, _bins(k) + 1))
+    cdf[0], cdf[-1] = 0.0, 1.0
+    return np.diff(cdf)
+
+
+def beta_entropy(a: float, b: float, *, base: float = 2) -> float:
+    """Differential entropy of Beta(a, b), in units of ``log(base)``.
+
+    ``h = ln B(a, b) - (a-1) psi(a) - (b-1) psi(b) + (a+b-2) psi(a+b)`` nats,
+    with ``B`` the beta function and ``psi`` the digamma function. It is 0 for
+    the uniform Beta(1, 1) and negative for any other Beta.
+
+    Examples
+    --------
+    >>> beta_entropy(1, 1)
+    0.0
+    >>> round(beta_entropy(0.5, 0.5, base=math.e), 6)  # ln(pi / 4)
+    -0.241564
+    """
+    a_, b_ = float(as_positive(a, "a")), float(as_positive(b, "b"))
+    nats = (
+        betaln(a_, b_)
+        - (a_ - 1) * digamma(a_)
+        - (b_ - 1) * digamma(b_)
+        + (a_ + b_ - 2) * digamma(a_ + b_)
+    )
+    return float(nats) / log_base(base)
+
+
+def binning_loss(
+    probs: ArrayLike, widths: ArrayLike, differential_entropy: float, *, base: float = 2
+) -> float:
+    """``D(p || q)`` where ``q`` spreads each bin's probability over its bin.
+
+    For a density ``p`` cut into bins of probability ``P_i`` and width
+    ``w_i`` (covering its support), ``q(x) = P_i / w_i`` on bin ``i``, and
+
+    .. math:: D(p \\| q) = -h(p) - \\sum_i P_i \\log \\frac{P_i}{w_i}
+              = H(P) + \\sum_i P_i \\log w_i - h(p),
+
+    what a model rebuilt from the bin probabilities alone misses of ``p``
+    (the extra code length, per value, of coding data from ``p`` with ``q``;
+    not the number of bits of data discarded, which for a density is
+    infinite). With ``k`` equal bins of ``[0, 1]`` it is
+    ``H(P) - log k - h(p)``.
+
+    Parameters
+    ----------
+    probs : array_like, shape (k,)
+        Bin probabilities, summing to 1.
+    widths : array_like, shape (k,) or scalar
+        Bin widths, > 0.
+    differential_entropy : float
+        ``h(p)`` in the same unit as ``base``.
+    base : float, optional
+        Logarithm base of the result and of ``differential_entropy``.
+
+    Returns
+    -------
+    float
+        The divergence, clipped at 0 (rounding).
+
+    Examples
+    --------
+    >>> binning_loss([0.5, 0.5], 0.5, 0.0)  # uniform on [0, 1]: nothing lost
+    0.0
+    >>> P = beta_bin_probabilities(2, 1, 1)
+    >>> round(binning_loss(P, 1.0, beta_entropy(2, 1)), 6)  # -h of Beta(2, 1)
+    0.278652
+    """
+    (P,), _ = checked_distributions([probs], ["probs"], -1)
+    P = P[0]
+    w = np.broadcast_to(as_positive(widths, "widths"), P.shape)
+    h = float(as_finite(differential_entropy, "differential_entropy"))
+    lb = log_base(base)
+    mean_log_w = float(np.sum(P * np.log(w))) / lb
+    return max(entropy(P, base=base) + mean_log_w - h, 0.0)
+
+
+def spread_within_groups(p: ArrayLike, group_size: int) -> np.ndarray:
+    """Merge consecutive outcomes into groups and spread each group's mass evenly.
+
+    ``q_j = (sum of p over j's group) / group_size``: the distribution a
+    decoder rebuilds when only the group of each outcome was kept. Then
+    ``D(p || q) = log(group_size) - H(X | group)``.
+
+    Examples
+    --------
+    >>> spread_within_groups([0.1, 0.3, 0.6, 0.0], 2).tolist()
+    [0.2, 0.2, 0.3, 0.3]
+    """
+    (P,), _ = checked_distributions([p], ["p"], -1)
+    P = P[0]
+    m = _bins(group_size)
+    if P.size % m:
+        raise ValueError(
+            f"group_size must divide the {P.size} outcomes of p, got {group_size!r}"
+        )
+    groups = P.reshape(-1, m).sum(axis=1)
+    return np.repeat(groups / m, m)
+
+
+def fit_exponential_family(
+    p: ArrayLike, features: ArrayLike, *, tol: float = 1e-12, max_iter: int = 200
+) -> np.ndarray:
+    """The member ``q`` of an exponential family closest to ``p``: argmin D(p || q).
+
+    The family is ``q_theta(x) ∝ exp(sum_j theta_j T_j(x))`` over the outcomes
+    of ``p``. Minimising ``D(p || q_theta)`` is minimising the convex
+    ``log Z(theta) - theta . E_p[T]``, whose minimum matches the moments,
+    ``E_q[T] = E_p[T]``; it is found by damped Newton steps.
+
+    Parameters
+    ----------
+    p : array_like, shape (n,)
+        Target distribution, summing to 1.
+    features : array_like, shape (n, d)
+        Sufficient statistics ``T_j(x_i)``; well scaled (e.g. Legendre
+        polynomials of x rescaled to [-1, 1]) for a fast fit.
+    tol : float, optional
+        Stop when the largest moment mismatch is below ``tol``.
+    max_iter : int, optional
+        Most Newton steps.
+
+    Returns
+    -------
+    ndarray of shape (n,)
+        The fitted distribution ``q``.
+
+    Examples
+    --------
+    >>> x = np.array([-1.0, 0.0, 1.0])
+    >>> q = fit_exponential_family([0.2, 0.3, 0.5], x[:, None])
+    >>> round(float(q @ x), 12)  # the mean of p
+    0.3
+    """
+    (P,), _ = checked_distributions([p], ["p"], -1)
+    P = P[0]
+    T = as_finite(features, "features")
+    if T.ndim == 1:
+        T = T[:, None]
+    if T.ndim != 2 or T.shape[0] != P.size:
+        raise ValueError(
+            f"features must have shape ({P.size}, d) to match p, got {T.shape}"
+        )
+    target = P @ T
+    theta = np.zeros(T.shape[1])
+
+    def objective(th: np.ndarray) -> tuple[float, np.ndarray]:
+        s = T @ th
+        top = s.max()
+        w = np.exp(s - top)
+        z = w.sum()
+        return float(top + math.log(z) - th @ target), w / z
+
+    f, q = objective(theta)
+    for _ in range(max_iter):
+        grad = q @ T - target
+        if np.max(np.abs(grad)) < tol:
+            break
+        centred = T - q @ T
+        hess = (centred * q[:, None]).T @ centred
+        step = np.linalg.lstsq(hess, -grad, rcond=None)[0]
+        t = 1.0
+        while True:
+            f_new, q_new = objective(theta + t * step)
+            if f_new <= f + 1e-4 * t * (grad @ step) or t < 1e-10:
+                break
+            t /= 2
+        theta, f, q = theta + t * step, f_new, q_new
+    return q
+
+
+def gaussian_uniform_quantizer(
+    step: float, sigma: float = 1.0, *, base: float = 2
+) -> tuple[float, float]:
+    """Rate and distortion of a uniform scalar quantiser of N(0, sigma^2).
+
+    Cells ``[i*step - step/2, i*step + step/2)`` for every integer ``i``
+    (a cell is centred on 0); each sample is replaced by the mean of its
+    cell (the centroid, the best reconstruction for squared error). The
+    *rate* is the entropy of the cell index, ``H(P)``: the bits per sample an
+    ideal entropy coder needs to say which cell. The *distortion* is the
+    mean squared error ``sigma^2 - sum_i P_i c_i^2``, with ``c_i`` the centroids.
+
+    Returns
+    -------
+    (rate, distortion) : tuple of float
+        Rate in units of ``log(base)`` per sample; distortion in the squared
+        units of ``sigma``.
+
+    Examples
+    --------
+    >>> r, d = gaussian_uniform_quantizer(1e6)  # one cell: rate 0
+    >>> r, round(d, 12)
+    (0.0, 1.0)
+    """
+    d = float(as_positive(step, "step"))
+    s = float(as_positive(sigma, "sigma"))
+    u = d / s
+    n = math.ceil(12.0 / u) + 1  # cells out to beyond 12 sigma
+    edges = (np.arange(-n, n + 2) - 0.5) * u
+    edges[0], edges[-1] = -np.inf, np.inf
+    P = np.diff(ndtr(edges))
+    phi = np.exp(-0.5 * np.where(np.isfinite(edges), edges, 0.0) ** 2) / _SQRT_2PI
+    phi[~np.isfinite(edges)] = 0.0
+    # sum P_i c_i^2 with P_i c_i = phi(lo) - phi(hi), in units of sigma
+    mass = -np.diff(phi)
+    keep = P > 0
+    captured = float(np.sum(mass[keep] ** 2 / P[keep]))
+    P = P[keep] / P[keep].sum()
+    return entropy(P, base=base), max(1.0 - captured, 0.0) * s * s
+
+
+def gaussian_rate_distortion(
+    distortion: ArrayLike, sigma: float = 1.0, *, base: float = 2
+) -> float | np.ndarray:
+    """Shannon's ``R(D) = max(0, log(sigma^2 / D) / 2)`` of a Gaussian source.
+
+    The fewest bits per sample (``base=2``) any code, however long its
+    blocks, needs to describe N(mu, sigma^2) samples with mean squared error
+    at most ``D`` (Cover & Thomas, Theorem 10.3.2).
+
+    Examples
+    --------
+    >>> gaussian_rate_distortion(0.25)
+    1.0
+    >>> gaussian_rate_distortion([2.0, 1.0]).tolist()
+    [0.0, 0.0]
+    """
+    D = as_positive(distortion, "distortion")
+    s = float(as_positive(sigma, "sigma"))
+    r = np.maximum(0.0, 0.5 * np.log(s * s / D)) / log_base(base)
+    return float(r) if r.ndim == 0 else r

@@ -1,0 +1,51 @@
+"""Numeric answers of chapter 5, variational autoencoders."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+
+from ..continuous import vae_kl
+from ..data import load_digits
+from ..discrete import cross_entropy
+
+
+def _ch05_by_hand() -> float:
+    """KL term of q = N((1, -1), diag(1, 1/4)) from N(0, I), in nats."""
+    return float(vae_kl([1.0, -1.0], [0.0, math.log(0.25)], base=math.e))
+
+
+def _ch05_bits() -> float:
+    """KL term of q = N((0.5, -1.5), diag(0.3, 2.0)) from N(0, I), in bits."""
+    return float(vae_kl([0.5, -1.5], np.log([0.3, 2.0]), base=2))
+
+
+def _ch05_collapse_floor() -> float:
+    """Distortion of the best constant decoder on the digits, nats per example.
+
+    The best constant image is the mean image; the distortion is the mean
+    over examples of sum_i H(Bern(x_i), Bern(xbar_i)).
+    """
+    X, _ = load_digits()
+    xbar = X.mean(axis=0)
+    p = np.stack([X, 1 - X], axis=-1)
+    q = np.broadcast_to(np.stack([xbar, 1 - xbar], axis=-1), p.shape)
+    return float(cross_entropy(p, q, base=math.e).sum(axis=1).mean())
+
+
+ANSWERS: dict[str, tuple[str, Callable[[], float]]] = {
+    "05.1": (
+        "D(N((1, -1), diag(1, 1/4)) ‖ N(0, I)) in nats",
+        _ch05_by_hand,
+    ),
+    "05.2": (
+        "D(N((0.5, -1.5), diag(0.3, 2.0)) ‖ N(0, I)) in bits",
+        _ch05_bits,
+    ),
+    "05.3": (
+        "distortion of the best constant decoder on the digits, nats per example",
+        _ch05_collapse_floor,
+    ),
+}

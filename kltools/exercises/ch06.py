@@ -1,0 +1,43 @@
+"""Numeric answers of chapter 6, approximation and compression."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..approx import (
+    beta_bin_probabilities,
+    beta_entropy,
+    binning_loss,
+    gaussian_rate_distortion,
+    gaussian_uniform_quantizer,
+)
+
+
+def _ch06_two_bins() -> float:
+    """p(x) = 2x on [0, 1] kept as two bins: H(1/4, 3/4) - 1 - h(p), in bits."""
+    return binning_loss(beta_bin_probabilities(2, 1, 2), 0.5, beta_entropy(2, 1))
+
+
+def _ch06_bins_needed() -> float:
+    """Fewest equal bins that keep the loss of Beta(2, 5) under 0.01 bits."""
+    h = beta_entropy(2, 5)
+    k = 1
+    while binning_loss(beta_bin_probabilities(2, 5, k), 1 / k, h) >= 0.01:
+        k += 1
+    return float(k)
+
+
+def _ch06_quantizer_gap() -> float:
+    """Bits above R(D) of the uniform quantiser of N(0, 1) with step 2."""
+    rate, distortion = gaussian_uniform_quantizer(2.0)
+    return rate - gaussian_rate_distortion(distortion)
+
+
+ANSWERS: dict[str, tuple[str, Callable[[], float]]] = {
+    "06.1": ("D(p‖q) for p(x) = 2x kept as two bins, in bits", _ch06_two_bins),
+    "06.2": (
+        "fewest bins keeping Beta(2, 5)'s loss under 0.01 bits",
+        _ch06_bins_needed,
+    ),
+    "06.3": ("bits above R(D) of the step-2 quantiser of N(0, 1)", _ch06_quantizer_gap),
+}
