@@ -1,6 +1,6 @@
 r"""Beliefs that can notice a change: a Bernoulli rate tracked on a grid.
 
-The conjugate models of :mod:`kltools.surprise` assume the coin never
+The conjugate models of ``kltools.surprise`` assume the coin never
 changes, so after many flips their belief is too firm to move much. The
 tracker here keeps a belief about a Bernoulli rate :math:`\theta` on a grid
 of hypotheses and, before each observation, lets it leak towards the
@@ -16,7 +16,8 @@ just been redrawn, a simple change-point model):
 
 For each observation it reports the Bayesian surprise
 :math:`D(\pi_t \,\|\, \pi_t^-)`, the surprisal :math:`-\log p(x_t)` and the
-entropy of the belief :math:`H(\pi_t)`, all from :mod:`kltools.discrete`.
+entropy of the belief :math:`H(\pi_t)`, all computed with
+:func:`kltools.entropy` and its relatives.
 With ``hazard=0`` it is Bayes' rule on a grid with a uniform prior, which
 approaches :class:`kltools.BetaBernoulli` ``(1, 1)`` as the grid is refined.
 """

@@ -37,16 +37,17 @@ def _binning_quantities(v: dict[str, Any]) -> dict[str, float]:
 def binning(shape: str = "Beta(2, 5), skewed", bins: int = 4) -> Explorable:
     """A Beta density on [0, 1] replaced by k equal bins, each filled flat.
 
-    A select picks the density (see :data:`SHAPES`) and a slider the number
-    of bins, 1 to 40. The widget shows the density, its binned approximation
-    ``q`` (each bin's probability spread uniformly over the bin), the
+    A select picks the density (see ``kltools.explore.approx.SHAPES``) and a
+    slider the number of bins, 1 to 40. The widget shows the density, its
+    binned approximation ``q`` (each bin's probability spread uniformly over
+    the bin), the
     information lost ``D(p || q)`` and the bits needed to name the bin,
     ``H(P)``, both in bits, and the curve of the loss against k.
 
     Parameters
     ----------
     shape : str, optional
-        A key of :data:`SHAPES`.
+        A key of ``kltools.explore.approx.SHAPES``.
     bins : int, optional
         Initial number of bins, 1 to 40.
     """

@@ -120,7 +120,7 @@ def latent_space(
         The starting point, inside [-3, 3]².
     digits : int, optional
         Significant digits kept of each decoder weight (see
-        :func:`round_export`).
+        :func:`kltools.explore.round_export`).
     """
     if not isinstance(model, VAE):
         raise TypeError(f"model must be a VAE, got {type(model).__name__}")

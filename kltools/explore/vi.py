@@ -77,7 +77,7 @@ def vi_mixture_fits(separation: float = 3.0, weight: float = 0.5) -> Explorable:
     (0.5 to 0.9). The widget draws p, the forward fit (minimising D(p‖q),
     mass-covering) and the reverse fit (minimising D(q‖p), mode-seeking),
     and shows each fit's divergence in bits. The fits are precomputed in
-    Python by :func:`fit_table` and passed in ``params``.
+    Python by ``fit_table()`` and passed in ``params``.
     """
     d = float(as_finite(separation, "separation"))
     w = float(as_finite(weight, "weight"))
