@@ -19,11 +19,9 @@ from numpy.typing import ArrayLike
 
 from ._validation import as_finite, checked_distributions, log_base, result
 from .discrete import entropy
+from .thermo import BOLTZMANN
 
 __all__ = ["BOLTZMANN", "Grouping", "grouping", "thermodynamic_bits"]
-
-#: The Boltzmann constant in J/K, exact since the 2019 redefinition of the SI.
-BOLTZMANN = 1.380649e-23
 
 
 class Grouping(NamedTuple):

@@ -10,10 +10,10 @@ the excess is a KL divergence :cite:p:`esposito2011`:
 .. math:: F(q) - F(p) = kT \, D(q \,\|\, p) \quad \text{(} D \text{ in nats).}
 
 Energies, ``k`` and ``k * temperature`` share one unit of energy (``k = 1``
-measures temperature in energy units; ``k = 1.380649e-23`` takes joules and
-kelvin, ``k = 8.617333262e-5`` electronvolts and kelvin). Energies run along
-the last axis; leading axes broadcast against each other and against
-``temperature``.
+measures temperature in energy units; ``k =`` :data:`BOLTZMANN` takes joules
+and kelvin, ``k =`` :data:`BOLTZMANN_MEV` millielectronvolts and kelvin).
+Energies run along the last axis; leading axes broadcast against each other
+and against ``temperature``.
 """
 
 from __future__ import annotations
@@ -27,7 +27,14 @@ from ._measure import measure
 from ._validation import as_finite, as_float_array, as_positive, broadcast, result
 from .discrete import _entropy_block
 
-__all__ = ["boltzmann", "free_energy"]
+__all__ = ["BOLTZMANN", "BOLTZMANN_MEV", "boltzmann", "free_energy"]
+
+#: The Boltzmann constant in J/K, exact since the 2019 redefinition of the SI.
+BOLTZMANN = 1.380649e-23
+
+#: The Boltzmann constant in meV/K: :data:`BOLTZMANN` over the (also exact)
+#: elementary charge 1.602176634e-19 C, times 1000; about 8.617333262e-2.
+BOLTZMANN_MEV = BOLTZMANN / 1.602176634e-19 * 1e3
 
 
 def _energies(energies: ArrayLike) -> np.ndarray:

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from scipy.special import logsumexp
 
 import kltools as kt
+from kltools import shannon
 
 #: Boltzmann's constant, exact in the 2019 SI (CODATA).
 K_B_J = 1.380649e-23  # J/K
@@ -308,3 +309,11 @@ def test_free_energy_refuses_bad_input(kwargs, error, match):
         kt.free_energy(
             args.pop("q"), args.pop("energies"), args.pop("temperature"), **args
         )
+
+
+def test_boltzmann_constants_are_the_exact_si_values():
+    # k = 1.380649e-23 J/K and e = 1.602176634e-19 C exactly (SI 2019), so
+    # k in meV/K is their ratio times 1000: 8.617333262...e-2 (CODATA 2018).
+    assert kt.thermo.BOLTZMANN == 1.380649e-23
+    assert math.isclose(kt.thermo.BOLTZMANN_MEV, 8.617333262e-2, rel_tol=1e-10)
+    assert shannon.BOLTZMANN is kt.thermo.BOLTZMANN
