@@ -1,0 +1,77 @@
+"""Explorable of chapter 11: seven measures of how far apart two dragged
+distributions are (KL both ways, chi-squared, Jensen-Shannon divergence and
+distance, total variation, Hellinger)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from .._validation import prepare_distributions
+from ..discrete import js_distance, js_divergence, kl_divergence
+from ..families import f_divergence, hellinger, total_variation
+from ._core import Explorable, make, register
+
+__all__ = ["divergence_family"]
+
+
+def _chi2_generator(t: np.ndarray) -> np.ndarray:
+    """Pearson's chi-squared as an f-divergence: f(t) = (t - 1)^2."""
+    return (t - 1.0) ** 2
+
+
+@register("divergence_family", "KL both ways, chi-squared, JS, TV and Hellinger")
+def _divergence_family_quantities(v: dict[str, Any]) -> dict[str, float]:
+    p, q = v["p"], v["q"]
+    return {
+        "kl_pq": kl_divergence(p, q),
+        "kl_qp": kl_divergence(q, p),
+        "chi2": f_divergence(p, q, _chi2_generator, f_prime_inf=math.inf),
+        "js": js_divergence(p, q),
+        "js_distance": js_distance(p, q),
+        "tv": total_variation(p, q),
+        "hellinger": hellinger(p, q),
+    }
+
+
+def divergence_family(
+    p: Any = (0.4, 0.3, 0.2, 0.1),
+    q: Any = (0.1, 0.2, 0.3, 0.4),
+    labels: Any = None,
+) -> Explorable:
+    """Two distributions the reader drags, compared by seven measures.
+
+    Shows :math:`D(p\\|q)` and :math:`D(q\\|p)` (bits), Pearson's
+    :math:`\\chi^2(p\\|q)`, the Jensen-Shannon divergence (bits) and distance
+    (base 2), total variation and the Hellinger distance, all computed in the
+    browser. The four measures bounded by 1 are also drawn as bars, with
+    Pinsker's bound :math:`\\sqrt{D/2}` (D the smaller KL, in nats) marked on
+    total variation. Buttons swap ``p`` and ``q``, give them disjoint
+    supports (``p`` uniform on the first half of the outcomes, ``q`` on the
+    rest) and reset them.
+
+    Parameters
+    ----------
+    p, q : array_like
+        Initial distributions over the same 2 to 6 outcomes (each sums to 1).
+    labels : sequence of str, optional
+        Names of the outcomes, shown under the bars; "outcome 1", ... if
+        omitted.
+    """
+    (pp, qq), _ = prepare_distributions([p, q], ["p", "q"], -1)
+    if pp.shape[0] != 1 or not 2 <= pp.shape[1] <= 6:
+        raise ValueError(
+            "p and q must be single distributions over 2 to 6 outcomes, "
+            f"got shape {np.shape(p)}"
+        )
+    kl_divergence(p, q)  # checks the sums
+    n = pp.shape[1]
+    names = [f"outcome {i + 1}" for i in range(n)] if labels is None else labels
+    if isinstance(names, str) or len(names) != n:
+        raise ValueError(f"labels must name the {n} outcomes, got {labels!r}")
+    return make(
+        "divergence_family",
+        {"p": pp[0].tolist(), "q": qq[0].tolist(), "labels": [str(x) for x in names]},
+    )
