@@ -2,7 +2,7 @@ r"""Conditional entropy column by column, the seed's equation (12), and the
 mutual information of a bivariate Gaussian.
 
 The chapter on mutual information takes a joint table ``pxy`` (X indexes
-rows, Y columns, as in :mod:`kltools.joint`) apart column by column: each
+rows, Y columns, as in :func:`kltools.joint_entropy`) apart column by column: each
 column, rescaled, is the conditional distribution of X given one value of
 Y, and the conditional entropy :math:`H(X \mid Y)` is the average of their
 entropies, weighted by :math:`p(y)` (Cover and Thomas 2006, section 2.2).

@@ -7,7 +7,7 @@ Two tools of the entropy chapter that other chapters can reuse:
   distribution plus the probability-weighted entropies within the groups;
 * :func:`thermodynamic_bits` converts a thermodynamic entropy in joules per
   kelvin into bits (or nats) with the exact SI Boltzmann constant
-  :data:`BOLTZMANN`.
+  :data:`kltools.thermo.BOLTZMANN`.
 """
 
 from __future__ import annotations
@@ -123,7 +123,7 @@ def thermodynamic_bits(delta_s: ArrayLike, *, base: float = 2) -> float | np.nda
 
     .. math:: \text{bits} = \frac{\Delta S}{k_B \ln 2},
 
-    with :math:`k_B` = :data:`BOLTZMANN` = 1.380649e-23 J/K exactly.
+    with :math:`k_B` = :data:`kltools.thermo.BOLTZMANN` = 1.380649e-23 J/K exactly.
 
     Parameters
     ----------
