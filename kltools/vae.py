@@ -66,8 +66,8 @@ __all__ = [
     "train",
 ]
 
-#: Settings that train a visibly good model of the 1797 digits in about 5 s
-#: on 2 idle cores, under 15 s with both busy (``benchmarks/bench_vae.py``).
+#: Settings that train a visibly good model of the 1797 digits in about 11 s
+#: on this project's 2-core machines (``benchmarks/bench_vae.py`` measures it).
 #: They are the defaults of :class:`VAE` (``n_hidden``, ``activation``) and
 #: :func:`train` (the rest), so ``train(VAE(64), X)`` uses them.
 RECOMMENDED: dict[str, Any] = {
