@@ -66,14 +66,14 @@ __all__ = [
     "train",
 ]
 
-#: Settings that train a visibly good model of the 1797 digits in about 11 s
+#: Settings that train a visibly good model of the 1797 digits in about 8 s
 #: on this project's 2-core machines (``benchmarks/bench_vae.py`` measures it).
 #: They are the defaults of :class:`VAE` (``n_hidden``, ``activation``) and
 #: :func:`train` (the rest), so ``train(VAE(64), X)`` uses them.
 RECOMMENDED: dict[str, Any] = {
     "n_hidden": 256,
     "activation": "relu",
-    "epochs": 300,
+    "epochs": 200,
     "batch_size": 64,
     "lr": 3e-3,
     "beta": 1.0,
@@ -632,7 +632,7 @@ def train(
     X : array_like, shape (n, n_input)
         Training examples with entries in [0, 1].
     epochs : int, optional
-        Passes over the data, default 300.
+        Passes over the data, default 200.
     batch_size : int, optional
         Examples per Adam step, default 64 (the last batch may be smaller).
     lr : float, optional
