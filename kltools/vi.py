@@ -273,15 +273,27 @@ def reverse_kl_fit(
     (1.5, 0.5, 0.0)
     """
     w, mu, sd = _mixture(weights, means, sds)
-    log_base(base)
     if isinstance(n_starts, bool) or not isinstance(n_starts, int) or n_starts < 1:
         raise ValueError(f"n_starts must be a positive integer, got {n_starts!r}")
+    nats = log_base(base)
     x = mixture_grid(mu, sd) if grid is None else as_finite(grid, "grid")
     p = mixture_pdf(x, w, mu, sd)
+    with np.errstate(divide="ignore"):
+        log_p = np.log(p / p.sum())  # log grid masses of p, fixed
 
     def objective(theta):
-        q = mixture_pdf(x, [1.0], [theta[0]], [math.exp(theta[1])])
-        return grid_kl(q, p, base=base)
+        # grid_kl(q, p) with q's log masses in closed form: the same value,
+        # several times faster than rebuilding q and validating it per call.
+        z = (x - theta[0]) * math.exp(-theta[1])
+        log_q = -0.5 * z * z
+        log_q -= log_q.max()
+        q = np.exp(log_q)
+        total = q.sum()
+        q /= total
+        log_q -= math.log(total)
+        with np.errstate(invalid="ignore"):
+            terms = q * (log_q - log_p)
+        return float(np.sum(terms[q > 0])) / nats
 
     rng = np.random.default_rng(seed)
     spread = float(np.sqrt(np.sum(w * (sd**2 + mu**2)) - np.sum(w * mu) ** 2))
@@ -301,4 +313,4 @@ def reverse_kl_fit(
         if best is None or key < best[0]:
             best = (key, fit)
     fit = best[1]
-    return float(fit.x[0]), math.exp(float(fit.x[1])), float(fit.fun)
+    return float(fit.x[0]), math.exp(float(fit.x[1])), max(0.0, float(fit.fun))

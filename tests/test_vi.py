@@ -133,6 +133,16 @@ def test_reverse_fit_seeks_a_mode_when_modes_are_far_apart():
     assert s_fwd == pytest.approx(math.sqrt(17))
 
 
+@pytest.mark.parametrize("base", [2, math.e])
+def test_reverse_fit_reports_the_grid_kl_of_its_fit(base):
+    # The optimiser's fast objective must be grid_kl(q, p) itself.
+    args = ([0.7, 0.3], [-1.5, 1.5], [1.0, 0.6])
+    m, s, d = vi.reverse_kl_fit(*args, base=base)
+    x = vi.mixture_grid(args[1], args[2])
+    q, p = vi.mixture_pdf(x, [1.0], [m], [s]), vi.mixture_pdf(x, *args)
+    assert d == pytest.approx(vi.grid_kl(q, p, base=base), rel=1e-12, abs=1e-15)
+
+
 def test_reverse_fit_is_deterministic():
     args = ([0.6, 0.4], [-2.5, 2.5], [1, 1])
     assert vi.reverse_kl_fit(*args, seed=3) == vi.reverse_kl_fit(*args, seed=3)
