@@ -19,8 +19,11 @@ from pathlib import Path
 from typing import Any
 
 import anywidget
+import numpy as np
 import traitlets
 
+from .._validation import prepare_distributions
+from ..discrete import kl_divergence
 from ..plotting import COLORS, P_COLOR, Q_COLOR
 
 STATIC = Path(__file__).resolve().parents[1] / "static"
@@ -115,3 +118,24 @@ def make(kind: str, params: dict[str, Any]) -> Explorable:
     if kind not in KINDS:
         raise ValueError(f"unknown explorable kind {kind!r}; known: {sorted(KINDS)}")
     return _widget_class(kind)(kind=kind, params=params)
+
+
+def pair_params(p: Any, q: Any, labels: Any, *, max_outcomes: int) -> dict[str, Any]:
+    """Checked params of a kind that shows two distributions ``p``, ``q``.
+
+    Both must be single distributions over the same 2 to ``max_outcomes``
+    outcomes, each summing to 1; ``labels`` names the outcomes ("outcome 1",
+    ... when None). Returns ``{"p": [...], "q": [...], "labels": [...]}``.
+    """
+    (pp, qq), _ = prepare_distributions([p, q], ["p", "q"], -1)
+    if pp.shape[0] != 1 or not 2 <= pp.shape[1] <= max_outcomes:
+        raise ValueError(
+            f"p and q must be single distributions over 2 to {max_outcomes} "
+            f"outcomes, got shape {np.shape(p)}"
+        )
+    kl_divergence(p, q)  # checks the sums
+    n = pp.shape[1]
+    names = [f"outcome {i + 1}" for i in range(n)] if labels is None else labels
+    if isinstance(names, str) or len(names) != n:
+        raise ValueError(f"labels must name the {n} outcomes, got {labels!r}")
+    return {"p": pp[0].tolist(), "q": qq[0].tolist(), "labels": [str(x) for x in names]}

@@ -7,10 +7,9 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import prepare_distributions
 from ..coding import expected_length, shannon_lengths
 from ..discrete import cross_entropy, entropy, kl_divergence
-from ._core import Explorable, make, register
+from ._core import Explorable, make, pair_params, register
 
 __all__ = ["code_lengths"]
 
@@ -53,18 +52,4 @@ def code_lengths(
     labels : sequence of str, optional
         Names of the outcomes; "outcome 1", ... if omitted.
     """
-    (pp, qq), _ = prepare_distributions([p, q], ["p", "q"], -1)
-    if pp.shape[0] != 1 or not 2 <= pp.shape[1] <= 8:
-        raise ValueError(
-            "p and q must be single distributions over 2 to 8 outcomes, "
-            f"got shape {np.shape(p)}"
-        )
-    kl_divergence(p, q)  # checks the sums
-    n = pp.shape[1]
-    names = [f"outcome {i + 1}" for i in range(n)] if labels is None else labels
-    if isinstance(names, str) or len(names) != n:
-        raise ValueError(f"labels must name the {n} outcomes, got {labels!r}")
-    return make(
-        "coding_code_lengths",
-        {"p": pp[0].tolist(), "q": qq[0].tolist(), "labels": [str(x) for x in names]},
-    )
+    return make("coding_code_lengths", pair_params(p, q, labels, max_outcomes=8))

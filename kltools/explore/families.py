@@ -9,10 +9,9 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import prepare_distributions
 from ..discrete import js_distance, js_divergence, kl_divergence
 from ..families import f_divergence, hellinger, total_variation
-from ._core import Explorable, make, register
+from ._core import Explorable, make, pair_params, register
 
 __all__ = ["divergence_family"]
 
@@ -60,18 +59,4 @@ def divergence_family(
         Names of the outcomes, shown under the bars; "outcome 1", ... if
         omitted.
     """
-    (pp, qq), _ = prepare_distributions([p, q], ["p", "q"], -1)
-    if pp.shape[0] != 1 or not 2 <= pp.shape[1] <= 6:
-        raise ValueError(
-            "p and q must be single distributions over 2 to 6 outcomes, "
-            f"got shape {np.shape(p)}"
-        )
-    kl_divergence(p, q)  # checks the sums
-    n = pp.shape[1]
-    names = [f"outcome {i + 1}" for i in range(n)] if labels is None else labels
-    if isinstance(names, str) or len(names) != n:
-        raise ValueError(f"labels must name the {n} outcomes, got {labels!r}")
-    return make(
-        "divergence_family",
-        {"p": pp[0].tolist(), "q": qq[0].tolist(), "labels": [str(x) for x in names]},
-    )
+    return make("divergence_family", pair_params(p, q, labels, max_outcomes=6))

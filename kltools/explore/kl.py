@@ -6,12 +6,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import numpy as np
-
-from .._validation import as_positive, as_probability, prepare_distributions
+from .._validation import as_positive, as_probability
 from ..continuous import gaussian_kl
 from ..discrete import js_divergence, kl_divergence
-from ._core import Explorable, make, register
+from ._core import Explorable, make, pair_params, register
 
 __all__ = ["black_swan", "gaussians", "two_distributions"]
 
@@ -80,21 +78,7 @@ def two_distributions(
         Names of the outcomes, shown under the bars; "outcome 1", ... if
         omitted.
     """
-    (pp, qq), _ = prepare_distributions([p, q], ["p", "q"], -1)
-    if pp.shape[0] != 1 or not 2 <= pp.shape[1] <= 8:
-        raise ValueError(
-            "p and q must be single distributions over 2 to 8 outcomes, "
-            f"got shape {np.shape(p)}"
-        )
-    kl_divergence(p, q)  # checks the sums
-    n = pp.shape[1]
-    names = [f"outcome {i + 1}" for i in range(n)] if labels is None else labels
-    if isinstance(names, str) or len(names) != n:
-        raise ValueError(f"labels must name the {n} outcomes, got {labels!r}")
-    return make(
-        "two_distributions",
-        {"p": pp[0].tolist(), "q": qq[0].tolist(), "labels": [str(x) for x in names]},
-    )
+    return make("two_distributions", pair_params(p, q, labels, max_outcomes=8))
 
 
 def gaussians(

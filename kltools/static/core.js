@@ -97,6 +97,47 @@ function save(model, el, values) {
   model.save_changes();
 }
 
+/**
+ * `dist` with outcome `i` set to `v` (clipped to [0, 1]); the other outcomes
+ * are rescaled so the distribution still sums to 1, keeping their
+ * proportions (equal shares if they were all 0).
+ */
+function withMass(dist, i, v) {
+  const target = Math.min(Math.max(v, 0), 1);
+  const rest = dist.reduce((a, b, j) => (j === i ? a : a + b), 0);
+  return dist.map((x, j) => {
+    if (j === i) return target;
+    return rest > 0 ? (x / rest) * (1 - target) : (1 - target) / (dist.length - 1);
+  });
+}
+
+/**
+ * Vertical dragging in an SVG. Returns `attach(mark, id)`, which makes a mark
+ * (mark it `data-drag` and `tabindex`) follow the pointer, calling
+ * `set(id, toValue(evt))`, and the arrow keys, calling `set(id, get(id) ± step)`.
+ */
+function dragger(svg, { toValue, get, set, step = 0.02 }) {
+  let dragging = null;
+  svg.addEventListener("pointermove", (evt) => dragging !== null && set(dragging, toValue(evt)));
+  const stop = () => (dragging = null);
+  svg.addEventListener("pointerup", stop);
+  svg.addEventListener("pointercancel", stop);
+  return (mark, id) => {
+    mark.addEventListener("pointerdown", (evt) => {
+      dragging = id;
+      svg.setPointerCapture?.(evt.pointerId);
+      set(id, toValue(evt));
+    });
+    mark.addEventListener("keydown", (evt) => {
+      const d = { ArrowUp: step, ArrowDown: -step }[evt.key];
+      if (d) {
+        evt.preventDefault();
+        set(id, get(id) + d);
+      }
+    });
+  };
+}
+
 function frame(width, height) {
   return s("svg", { viewBox: `0 0 ${width} ${height}`, width: "100%", role: "img", class: "kle-plot" });
 }

@@ -123,43 +123,21 @@ function codingCodeLengths({ model, el }) {
     save(model, el, { p: [...p], q: [...q] });
   });
 
-  // Dragging a bar sets that outcome's probability; the others are rescaled
-  // so the distribution still sums to 1, keeping their proportions.
-  function setMass(k, i, v) {
-    const target = Math.min(Math.max(v, 0), 1);
-    const rest = dist[k].reduce((a, b, j) => (j === i ? a : a + b), 0);
-    dist[k] = dist[k].map((x, j) => {
-      if (j === i) return target;
-      return rest > 0 ? (x / rest) * (1 - target) : (1 - target) / (n - 1);
-    });
-    draw();
-  }
-  let dragging = null;
-  const toValue = (evt) => {
-    const box = svg.getBoundingClientRect();
-    const yy = ((evt.clientY - box.top) / box.height) * H;
-    return (base - 30 - yy) / (base - 30 - T);
-  };
-  for (const k of ["p", "q"]) {
-    bars[k].forEach((bar, i) => {
-      bar.addEventListener("pointerdown", (evt) => {
-        dragging = [k, i];
-        svg.setPointerCapture?.(evt.pointerId);
-        setMass(k, i, toValue(evt));
-      });
-      bar.addEventListener("keydown", (evt) => {
-        const step = { ArrowUp: 0.02, ArrowDown: -0.02 }[evt.key];
-        if (step) {
-          evt.preventDefault();
-          setMass(k, i, dist[k][i] + step);
-        }
-      });
-    });
-  }
-  svg.addEventListener("pointermove", (evt) => dragging && setMass(dragging[0], dragging[1], toValue(evt)));
-  const stop = () => (dragging = null);
-  svg.addEventListener("pointerup", stop);
-  svg.addEventListener("pointercancel", stop);
+  // Dragging a bar (or the arrow keys) sets that outcome's probability; the
+  // others are rescaled so the distribution still sums to 1.
+  const attach = dragger(svg, {
+    toValue: (evt) => {
+      const box = svg.getBoundingClientRect();
+      const yy = ((evt.clientY - box.top) / box.height) * H;
+      return (base - 30 - yy) / (base - 30 - T);
+    },
+    get: ([k, i]) => dist[k][i],
+    set: ([k, i], v) => {
+      dist[k] = withMass(dist[k], i, v);
+      draw();
+    },
+  });
+  for (const k of ["p", "q"]) bars[k].forEach((bar, i) => attach(bar, [k, i]));
   el.append(...Object.values(outs).map((o) => o.row), svg, legend);
   draw();
 }

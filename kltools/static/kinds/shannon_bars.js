@@ -25,6 +25,20 @@ function shannonBars({ model, el }) {
   const svg = frame(W, H);
   svg.setAttribute("aria-label", "Bars of a distribution to drag, each labelled with its surprisal in bits, and the uniform level 1/n");
   const yBar = (v) => H - B - v * (H - B - T);
+  // Dragging a bar (or the arrow keys) sets that outcome's probability; the
+  // others are rescaled so the distribution still sums to 1.
+  const attach = dragger(svg, {
+    toValue: (evt) => {
+      const box = svg.getBoundingClientRect();
+      const yy = ((evt.clientY - box.top) / box.height) * H;
+      return (H - B - yy) / (H - B - T);
+    },
+    get: (i) => p[i],
+    set: (i, v) => {
+      p = withMass(p, i, v);
+      draw();
+    },
+  });
   const base = s("g");
   const layer = s("g");
   svg.append(base, layer);
@@ -55,18 +69,7 @@ function shannonBars({ model, el }) {
         "data-bar": `p-${i}`, "data-drag": "", class: "kle-bar", tabindex: 0,
         "aria-label": `probability of outcome ${i + 1}: drag to change`,
       });
-      r.addEventListener("pointerdown", (evt) => {
-        dragging = i;
-        svg.setPointerCapture?.(evt.pointerId);
-        setMass(i, toValue(evt));
-      });
-      r.addEventListener("keydown", (evt) => {
-        const step = { ArrowUp: 0.02, ArrowDown: -0.02 }[evt.key];
-        if (step) {
-          evt.preventDefault();
-          setMass(i, p[i] + step);
-        }
-      });
+      attach(r, i);
       const note = s("text", { x: L + slot * (i + 0.5), "text-anchor": "middle", class: "kle-tick" });
       const lab = s("text", { x: L + slot * (i + 0.5), y: H - B + 16, "text-anchor": "middle", class: "kle-tick" });
       lab.textContent = labels ? labels[i] : `outcome ${i + 1}`;
@@ -98,28 +101,6 @@ function shannonBars({ model, el }) {
     save(model, el, { p: [...p] });
   });
 
-  // Dragging a bar sets that outcome's probability; the others are rescaled
-  // so the distribution still sums to 1, keeping their proportions.
-  function setMass(i, v) {
-    const n = p.length;
-    const target = Math.min(Math.max(v, 0), 1);
-    const rest = p.reduce((a, b, j) => (j === i ? a : a + b), 0);
-    p = p.map((x, j) => {
-      if (j === i) return target;
-      return rest > 0 ? (x / rest) * (1 - target) : (1 - target) / (n - 1);
-    });
-    draw();
-  }
-  let dragging = null;
-  const toValue = (evt) => {
-    const box = svg.getBoundingClientRect();
-    const yy = ((evt.clientY - box.top) / box.height) * H;
-    return (H - B - yy) / (H - B - T);
-  };
-  svg.addEventListener("pointermove", (evt) => dragging !== null && setMass(dragging, toValue(evt)));
-  const stop = () => (dragging = null);
-  svg.addEventListener("pointerup", stop);
-  svg.addEventListener("pointercancel", stop);
   select.addEventListener("change", () => {
     const m = Number(select.value);
     const kept = Array.from({ length: m }, (_, i) => (i < p.length ? p[i] : 1 / m));
