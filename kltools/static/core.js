@@ -138,6 +138,44 @@ function dragger(svg, { toValue, get, set, step = 0.02 }) {
   };
 }
 
+/** A pointer event's height in an SVG of viewBox height `height`, as a value
+ *  that is 0 at y = `zero` and 1 at y = `one` (both in viewBox units). */
+function pointerValue(svg, evt, height, zero, one) {
+  const box = svg.getBoundingClientRect();
+  const yy = ((evt.clientY - box.top) / box.height) * height;
+  return (zero - yy) / (zero - one);
+}
+
+/** Draggable bars of two distributions p and q side by side in each of `n`
+ *  slots of width `slot` from x = `left`; returns { p: [...], q: [...] }. */
+function pairBars(svg, n, left, slot, width) {
+  const bars = { p: [], q: [] };
+  for (let i = 0; i < n; i++) {
+    for (const [k, dx] of [["p", 0.12], ["q", 0.52]]) {
+      const r = s("rect", {
+        x: left + slot * i + slot * dx, width, fill: COLORS[k],
+        "data-bar": `${k}-${i}`, "data-drag": "", class: "kle-bar", tabindex: 0,
+        "aria-label": `${k} of outcome ${i + 1}: drag to change`,
+      });
+      bars[k].push(r);
+      svg.append(r);
+    }
+  }
+  return bars;
+}
+
+/** The L-shaped frame of a plot whose area is (L, T)-(W - R, H - B), with
+ *  labelled ticks at the values `xticks` (placed by `x`) along the bottom. */
+function plotFrame(svg, { W, H, L, R, T, B }, x, xticks) {
+  svg.append(s("line", { x1: L, y1: H - B, x2: W - R, y2: H - B, class: "kle-frame" }));
+  svg.append(s("line", { x1: L, y1: T, x2: L, y2: H - B, class: "kle-frame" }));
+  for (const v of xticks) {
+    const t = s("text", { x: x(v), y: H - B + 14, "text-anchor": "middle", class: "kle-tick" });
+    t.textContent = String(v);
+    svg.append(t);
+  }
+}
+
 function frame(width, height) {
   return s("svg", { viewBox: `0 0 ${width} ${height}`, width: "100%", role: "img", class: "kle-plot" });
 }

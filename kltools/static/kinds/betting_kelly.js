@@ -21,13 +21,7 @@ function bettingKelly({ model, el }) {
   const svg = frame(W, H);
   svg.setAttribute("aria-label", "Growth rate of the Kelly bettor, in bits per bet, against the true probability r(A)");
   const x = (r) => L + r * (W - L - R);
-  svg.append(s("line", { x1: L, y1: T, x2: L, y2: H - B, class: "kle-frame" }));
-  svg.append(s("line", { x1: L, y1: H - B, x2: W - R, y2: H - B, class: "kle-frame" }));
-  for (const r of [0, 0.25, 0.5, 0.75, 1]) {
-    const t = s("text", { x: x(r), y: H - B + 14, "text-anchor": "middle", class: "kle-tick" });
-    t.textContent = String(r);
-    svg.append(t);
-  }
+  plotFrame(svg, { W, H, L, R, T, B }, x, [0, 0.25, 0.5, 0.75, 1]);
   axisLabel(svg, "true probability r(A)", (L + W - R) / 2, H - 6);
   axisLabel(svg, "growth (bits per bet)", 14, (T + H - B) / 2, true);
   const zero = s("line", { x1: L, x2: W - R, class: "kle-frame", "stroke-dasharray": "4 3" });

@@ -41,18 +41,9 @@ function codingCodeLengths({ model, el }) {
     svg.append(t);
   }
   axisLabel(svg, "probability", 14, (T + base - 30) / 2, true);
-  const bars = { p: [], q: [] };
+  const bars = pairBars(svg, n, L, slot, barW);
   const lenText = [];
   for (let i = 0; i < n; i++) {
-    for (const [k, dx] of [["p", 0.12], ["q", 0.52]]) {
-      const r = s("rect", {
-        x: L + slot * i + slot * dx, width: barW, fill: COLORS[k],
-        "data-bar": `${k}-${i}`, "data-drag": "", class: "kle-bar", tabindex: 0,
-        "aria-label": `${k} of outcome ${i + 1}: drag to change`,
-      });
-      bars[k].push(r);
-      svg.append(r);
-    }
     const lab = s("text", { x: L + slot * (i + 0.5), y: base - 16, "text-anchor": "middle", class: "kle-tick" });
     lab.textContent = (params.labels || [])[i] ?? `outcome ${i + 1}`;
     svg.append(lab);
@@ -126,11 +117,7 @@ function codingCodeLengths({ model, el }) {
   // Dragging a bar (or the arrow keys) sets that outcome's probability; the
   // others are rescaled so the distribution still sums to 1.
   const attach = dragger(svg, {
-    toValue: (evt) => {
-      const box = svg.getBoundingClientRect();
-      const yy = ((evt.clientY - box.top) / box.height) * H;
-      return (base - 30 - yy) / (base - 30 - T);
-    },
+    toValue: (evt) => pointerValue(svg, evt, H, base - 30, T),
     get: ([k, i]) => dist[k][i],
     set: ([k, i], v) => {
       dist[k] = withMass(dist[k], i, v);

@@ -61,13 +61,7 @@ function curiosityBetaArm({ model, el }) {
   let ymax = 1;
   const x = (v) => L + v * (W - L - R);
   const y = (d) => T + (1 - Math.min(d, ymax) / ymax) * (H - T - B);
-  svg.append(s("line", { x1: L, y1: H - B, x2: W - R, y2: H - B, class: "kle-frame" }));
-  svg.append(s("line", { x1: L, y1: T, x2: L, y2: H - B, class: "kle-frame" }));
-  for (const v of [0, 0.25, 0.5, 0.75, 1]) {
-    const t = s("text", { x: x(v), y: H - B + 14, "text-anchor": "middle", class: "kle-tick" });
-    t.textContent = String(v);
-    svg.append(t);
-  }
+  plotFrame(svg, { W, H, L, R, T, B }, x, [0, 0.25, 0.5, 0.75, 1]);
   axisLabel(svg, "success probability θ of the arm", (L + W - R) / 2, H - 6);
   axisLabel(svg, "density", 14, (T + H - B) / 2, true);
   const curves = {

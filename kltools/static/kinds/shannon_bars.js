@@ -28,11 +28,7 @@ function shannonBars({ model, el }) {
   // Dragging a bar (or the arrow keys) sets that outcome's probability; the
   // others are rescaled so the distribution still sums to 1.
   const attach = dragger(svg, {
-    toValue: (evt) => {
-      const box = svg.getBoundingClientRect();
-      const yy = ((evt.clientY - box.top) / box.height) * H;
-      return (H - B - yy) / (H - B - T);
-    },
+    toValue: (evt) => pointerValue(svg, evt, H, H - B, T),
     get: (i) => p[i],
     set: (i, v) => {
       p = withMass(p, i, v);

@@ -27,7 +27,7 @@ function twoDistributions({ model, el }) {
   }
   axisLabel(svg, "probability", 14, (T + mid) / 2, true);
   axisLabel(svg, "term (bits)", 14, (mid + H - B) / 2 + 10, true);
-  const bars = { p: [], q: [] };
+  const bars = pairBars(svg, n, L, slot, barW);
   const terms = [];
   const zeroLine = s("line", { x1: L, x2: W - R, class: "kle-frame" });
   svg.append(zeroLine);
@@ -38,15 +38,6 @@ function twoDistributions({ model, el }) {
     return t;
   });
   for (let i = 0; i < n; i++) {
-    for (const [k, dx] of [["p", 0.12], ["q", 0.52]]) {
-      const r = s("rect", {
-        x: L + slot * i + slot * dx, width: barW, fill: COLORS[k],
-        "data-bar": `${k}-${i}`, "data-drag": "", class: "kle-bar", tabindex: 0,
-        "aria-label": `${k} of outcome ${i + 1}: drag to change`,
-      });
-      bars[k].push(r);
-      svg.append(r);
-    }
     const t = s("rect", { x: L + slot * i + slot * 0.3, width: slot * 0.4, fill: COLORS.term, "data-term": String(i) });
     terms.push(t);
     svg.append(t);
@@ -96,11 +87,7 @@ function twoDistributions({ model, el }) {
   // Dragging a bar (or the arrow keys) sets that outcome's probability; the
   // others are rescaled so the distribution still sums to 1.
   const attach = dragger(svg, {
-    toValue: (evt) => {
-      const box = svg.getBoundingClientRect();
-      const yy = ((evt.clientY - box.top) / box.height) * H;
-      return (mid - 10 - yy) / (mid - 10 - T);
-    },
+    toValue: (evt) => pointerValue(svg, evt, H, mid - 10, T),
     get: ([k, i]) => dist[k][i],
     set: ([k, i], v) => {
       dist[k] = withMass(dist[k], i, v);

@@ -23,13 +23,7 @@ function viMixtureFits({ model, el }) {
   const xmin = -8, xmax = 8, ymax = 0.45;
   const x = (v) => L + ((v - xmin) / (xmax - xmin)) * (W - L - R);
   const y = (d) => T + (1 - Math.min(d, ymax) / ymax) * (H - T - B);
-  svg.append(s("line", { x1: L, y1: H - B, x2: W - R, y2: H - B, class: "kle-frame" }));
-  svg.append(s("line", { x1: L, y1: T, x2: L, y2: H - B, class: "kle-frame" }));
-  for (const v of [-8, -4, 0, 4, 8]) {
-    const t = s("text", { x: x(v), y: H - B + 14, "text-anchor": "middle", class: "kle-tick" });
-    t.textContent = String(v);
-    svg.append(t);
-  }
+  plotFrame(svg, { W, H, L, R, T, B }, x, [-8, -4, 0, 4, 8]);
   for (const d of [0, 0.2, 0.4]) {
     const t = s("text", { x: L - 6, y: y(d) + 4, "text-anchor": "end", class: "kle-tick" });
     t.textContent = d.toFixed(1);
