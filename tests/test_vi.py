@@ -1,16 +1,18 @@
 """Tests of kltools.vi: the conjugate Gaussian model and its ELBO identity,
-Gaussian mixtures, KL by quadrature on a grid, and the forward and reverse
-KL fits of one Gaussian to a mixture."""
+Gaussian mixtures, KL between mixtures by quadrature (against closed forms
+and mpmath), and the forward and reverse KL fits of one Gaussian to a
+mixture."""
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scipy import stats
+from scipy import integrate, stats
 
 import kltools as kt
 from kltools import vi
@@ -79,6 +81,33 @@ def test_elbo_broadcasts_and_peaks_at_posterior():
 # --- mixtures, quadrature and the two fits --------------------------------------
 
 
+def _one(mean, sd):
+    return ([1.0], [mean], [sd])
+
+
+def _quad_kl(a, b):
+    """D(a || b) in nats by adaptive quadrature (scipy's QUADPACK) on the whole
+    line, cut at every component's mean: the slow, independent reference."""
+
+    def log_pdf(x, w, mu, sd):
+        terms = [
+            math.log(wk) + stats.norm.logpdf(x, m, s)
+            for wk, m, s in zip(w, mu, sd, strict=True)
+        ]
+        return float(np.logaddexp.reduce(terms))
+
+    def integrand(x):
+        la = log_pdf(x, *a)
+        return math.exp(la) * (la - log_pdf(x, *b))
+
+    cuts = [-math.inf, *sorted({*a[1], *b[1]}), math.inf]
+    pieces = itertools.pairwise(cuts)
+    return sum(
+        integrate.quad(integrand, lo, hi, epsabs=1e-14, epsrel=1e-13, limit=200)[0]
+        for lo, hi in pieces
+    )
+
+
 def test_mixture_pdf_integrates_to_one():
     x = np.linspace(-20, 20, 8001)
     p = vi.mixture_pdf(x, [0.2, 0.5, 0.3], [-3, 0, 4], [0.5, 1, 2])
@@ -86,13 +115,97 @@ def test_mixture_pdf_integrates_to_one():
 
 
 @pytest.mark.parametrize(
-    ("mp", "sp", "mq", "sq"), [(0, 1, 1, 1), (0, 1, 0, 2), (1.5, 0.7, -0.5, 1.3)]
+    ("mp", "sp", "mq", "sq"),
+    [
+        (0, 1, 1, 1),  # 1/2 nat
+        (1.5, 0.7, -0.5, 1.3),
+        # the second argument much wider than the first ...
+        (0, 1, 0, 50),
+        (2, 0.01, -1, 1),
+        # ... and much narrower: the first argument's tails, where the second
+        # density underflows as a float, carry almost all of the divergence
+        (0, 50, 0, 1),
+        (-1, 1, 2, 0.01),
+    ],
 )
-def test_grid_kl_matches_closed_form(mp, sp, mq, sq):
-    x = np.linspace(-15, 15, 3001)
-    p = vi.mixture_pdf(x, [1.0], [mp], [sp])
-    q = vi.mixture_pdf(x, [1.0], [mq], [sq])
-    assert vi.grid_kl(p, q) == pytest.approx(kt.gaussian_kl(mp, sp, mq, sq), rel=1e-9)
+def test_mixture_kl_matches_gaussian_closed_form(mp, sp, mq, sq):
+    got = vi.mixture_kl(_one(mp, sp), _one(mq, sq), base=math.e)
+    want = kt.gaussian_kl(mp, sp, mq, sq, base=math.e)
+    assert got == pytest.approx(want, rel=1e-13)
+    assert vi.mixture_kl(_one(mp, sp), _one(mq, sq)) == pytest.approx(
+        want / math.log(2), rel=1e-13
+    )
+
+
+# (first, second): adaptive quadrature is the reference
+MIXTURE_CASES = [
+    # the chapter's forward fit and mixture, both ways (moment matching: the
+    # forward fit of 0.6 N(-3, 1) + 0.4 N(3, 1) is N(-0.6, 9.64))
+    (_one(-0.6, math.sqrt(9.64)), ([0.6, 0.4], [-3.0, 3.0], [1.0, 1.0])),
+    (([0.6, 0.4], [-3.0, 3.0], [1.0, 1.0]), _one(-0.6, math.sqrt(9.64))),
+    # a wide Gaussian against two narrow, far-apart modes
+    (_one(0.0, 20.0), ([0.5, 0.5], [-3.0, 3.0], [1.0, 1.0])),
+    # unequal widths in both
+    (([0.3, 0.7], [-1.0, 2.0], [0.5, 2.0]), ([0.5, 0.5], [0.0, 1.0], [1.0, 3.0])),
+]
+
+
+@pytest.mark.parametrize(("a", "b"), MIXTURE_CASES)
+def test_mixture_kl_matches_adaptive_quadrature(a, b):
+    got = vi.mixture_kl(a, b, base=math.e)
+    assert got == pytest.approx(_quad_kl(a, b), rel=1e-12)
+
+
+def test_chapter_forward_fit_divergence():
+    """The chapter's D(q_fwd || p): 1.3608 bits, where a grid over p's modes
+    only (to 10 sds, about 4 sds of q_fwd) renormalised to 1.3583."""
+    mix = ([0.6, 0.4], [-3.0, 3.0], [1.0, 1.0])
+    q_fwd = _one(*vi.forward_kl_fit(*mix))
+    assert vi.mixture_kl(q_fwd, mix) == pytest.approx(1.3608278158716, rel=1e-12)
+    assert vi.mixture_kl(mix, q_fwd) == pytest.approx(0.6689983092817, rel=1e-12)
+
+
+def test_mixture_kl_refuses_to_return_an_unsettled_sum(monkeypatch):
+    # allow one halving only: a wide Gaussian against two narrow modes needs more
+    monkeypatch.setattr(vi, "_STEP_MIN", 0.2)
+    with pytest.raises(RuntimeError, match="did not settle"):
+        vi.mixture_kl(_one(0.0, 20.0), ([0.5, 0.5], [-3.0, 3.0], [1.0, 1.0]))
+
+
+def test_mixture_kl_identities():
+    a = ([0.2, 0.5, 0.3], [-3.0, 0.0, 4.0], [0.5, 1.0, 2.0])
+    b = ([0.6, 0.4], [-1.0, 2.0], [1.5, 0.8])
+    d = vi.mixture_kl(a, b)
+    assert vi.mixture_kl(a, a) == 0.0
+    # the order of the components does not matter
+    swapped = ([0.4, 0.6], [2.0, -1.0], [0.8, 1.5])
+    assert vi.mixture_kl(a, swapped) == pytest.approx(d, rel=1e-13)
+    # a component of weight 0 is absent
+    padded = ([0.6, 0.4, 0.0], [-1.0, 2.0, 50.0], [1.5, 0.8, 0.01])
+    assert vi.mixture_kl(a, padded) == pytest.approx(d, rel=1e-13)
+
+    # invariance under x -> 3 x - 7, applied to both
+    def moved(m):
+        return (m[0], [3 * v - 7 for v in m[1]], [3 * v for v in m[2]])
+
+    assert vi.mixture_kl(moved(a), moved(b)) == pytest.approx(d, rel=1e-12)
+    # splitting one Gaussian into two identical halves changes nothing
+    assert vi.mixture_kl(_one(0.5, 1.2), ([0.5, 0.5], [-1.0, -1.0], [2.0, 2.0])) == (
+        pytest.approx(kt.gaussian_kl(0.5, 1.2, -1.0, 2.0), rel=1e-13)
+    )
+
+
+def test_one_mode_costs_at_most_minus_log_of_its_mass():
+    """p >= w_k p_k, so D(p_k || p) < log(1 / w_k), nearer as the modes part."""
+    gaps = []
+    for d in (2.0, 4.0, 6.0, 8.0):
+        mix = ([0.6, 0.4], [-d / 2, d / 2], [1.0, 1.0])
+        for k, w in enumerate(mix[0]):
+            cost = vi.mixture_kl(_one(mix[1][k], 1.0), mix)
+            assert 0 < cost < math.log2(1 / w)
+        gaps.append(math.log2(1 / 0.4) - cost)
+    assert all(np.diff(gaps) < 0)
+    assert gaps[-1] < 1e-3
 
 
 @pytest.mark.parametrize(
@@ -109,10 +222,10 @@ def test_forward_fit_is_moment_matching_and_optimal(w, mu, sd):
     assert np.sum((x - m) ** 2 * p) * dx == pytest.approx(s**2, rel=1e-10)
 
     def forward(mq, sq):
-        return vi.grid_kl(p, vi.mixture_pdf(x, [1.0], [mq], [sq]))
+        return vi.mixture_kl((w, mu, sd), _one(mq, sq))
 
     best = forward(m, s)
-    for dm, ds in [(0.05, 0), (-0.05, 0), (0, 0.05), (0, -0.05)]:
+    for dm, ds in [(0.01, 0), (-0.01, 0), (0, 0.01), (0, -0.01)]:
         assert forward(m + dm, s + ds) > best
 
 
@@ -128,19 +241,23 @@ def test_reverse_fit_seeks_a_mode_when_modes_are_far_apart():
     m, s, d = vi.reverse_kl_fit([0.5, 0.5], [-4, 4], [1, 1])
     assert m == pytest.approx(4.0, abs=0.05)  # ties go to the larger mean
     assert s == pytest.approx(1.0, abs=0.05)
-    assert d == pytest.approx(1.0, abs=0.01)  # log2 of 1/0.5, nearly
+    assert 0.99 < d < 1.0  # below log2 of 1/0.5, the bound for q = one mode
     _, s_fwd = vi.forward_kl_fit([0.5, 0.5], [-4, 4], [1, 1])
     assert s_fwd == pytest.approx(math.sqrt(17))
 
 
 @pytest.mark.parametrize("base", [2, math.e])
-def test_reverse_fit_reports_the_grid_kl_of_its_fit(base):
-    # The optimiser's fast objective must be grid_kl(q, p) itself.
+def test_reverse_fit_reports_the_mixture_kl_of_its_fit(base):
     args = ([0.7, 0.3], [-1.5, 1.5], [1.0, 0.6])
     m, s, d = vi.reverse_kl_fit(*args, base=base)
-    x = vi.mixture_grid(args[1], args[2])
-    q, p = vi.mixture_pdf(x, [1.0], [m], [s]), vi.mixture_pdf(x, *args)
-    assert d == pytest.approx(vi.grid_kl(q, p, base=base), rel=1e-12, abs=1e-15)
+    assert d == pytest.approx(vi.mixture_kl(_one(m, s), args, base=base), rel=1e-14)
+
+
+def test_reverse_fit_is_a_local_minimum():
+    args = ([0.6, 0.4], [-3.0, 3.0], [1.0, 1.0])
+    m, s, d = vi.reverse_kl_fit(*args)
+    for dm, ds in [(0.01, 0), (-0.01, 0), (0, 0.01), (0, -0.01)]:
+        assert vi.mixture_kl(_one(m + dm, s + ds), args) > d
 
 
 def test_reverse_fit_is_deterministic():
@@ -164,8 +281,17 @@ def test_reverse_fit_is_deterministic():
         (lambda: vi.forward_kl_fit([1.0], [0.0], [0.0]), "sds must be > 0"),
         (lambda: vi.reverse_kl_fit([1.0], [0.0], [1.0], n_starts=0), "n_starts"),
         (lambda: vi.reverse_kl_fit([1.0], [0.0], [1.0], base=1), "base must be"),
+        (lambda: vi.mixture_kl(_one(0, 1), ([1.0], [0.0])), "q must be a"),
+        (lambda: vi.mixture_kl(([0.5], [0], [1]), _one(0, 1)), "p: weights must"),
+        (lambda: vi.mixture_kl(_one(0, 1), _one(0, -1)), "q: sds must be > 0"),
+        (lambda: vi.mixture_kl(_one(0, 1), _one(0, 1), base=1), "base must be"),
     ],
 )
 def test_bad_input(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_mixture_kl_refuses_a_non_triple():
+    with pytest.raises(TypeError, match="p must be a"):
+        vi.mixture_kl(3.0, _one(0, 1))
