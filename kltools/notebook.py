@@ -31,11 +31,17 @@ def glue(name: str, value: Any, *, display: bool = False) -> None:
         Also show the value as the cell's output. Default False: the number
         appears only where the prose puts it.
 
+    A numpy scalar (``np.float64(0.5)``) is glued as the Python number it
+    holds: its text form under numpy 2 is ``np.float64(0.5)``, which a
+    format spec such as ``:.4f`` cannot read, so the prose would show
+    nothing.
+
     Examples
     --------
     >>> from kltools.notebook import glue
     >>> glue("black_swan_bits", 6.64)  # shows nothing: only stored
     """
+    value = _plain(value)
     try:
         from myst_nb import glue as myst_glue
     except ImportError:
@@ -43,6 +49,14 @@ def glue(name: str, value: Any, *, display: bool = False) -> None:
             _show(value)
         return
     myst_glue(name, value, display=display)
+
+
+def _plain(value: Any) -> Any:
+    """A numpy scalar as the Python number it holds; anything else unchanged."""
+    item = getattr(value, "item", None)
+    if callable(item) and getattr(value, "shape", None) == ():
+        return item()
+    return value
 
 
 def _show(value: Any) -> None:

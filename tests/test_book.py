@@ -98,6 +98,20 @@ def test_no_page_shows_an_error_output(site, name):
     assert not errors, f"{name} shows error output: {errors[:5]}"
 
 
+EMPTY_GLUE = re.compile(r'<span class="pasted-text">\s*</span>')
+
+
+@pytest.mark.parametrize("name", toc_files())
+def test_no_glued_value_renders_empty(site, name):
+    """A glued value whose format spec fails (e.g. a numpy scalar's text under
+    numpy 2 with `:.4f`) renders as an empty span, with no warning."""
+    page = site / f"{name}.html"
+    if not page.exists():
+        pytest.skip("missing page is reported by test_every_toc_entry_produced_a_page")
+    empty = len(EMPTY_GLUE.findall(page.read_text(encoding="utf-8")))
+    assert not empty, f"{name}: {empty} glued value(s) render as nothing"
+
+
 def test_site_states_the_licence(site):
     text = (site / "book" / "intro.html").read_text(encoding="utf-8")
     assert "CC BY 4.0" in text and "MIT" in text

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 
+import numpy as np
 import pytest
 
 from kltools import notebook
@@ -74,3 +75,21 @@ def test_prints_without_ipython(no_myst_nb, monkeypatch, capsys):
 def test_real_myst_nb_glue_runs():
     pytest.importorskip("myst_nb")
     notebook.glue("x", 3.0)  # outside a kernel: stores nothing, must not fail
+
+
+@pytest.mark.parametrize(
+    ("value", "plain"),
+    [(np.float64(0.25), 0.25), (np.int64(3), 3), (np.float32(0.5), 0.5)],
+)
+def test_numpy_scalars_are_glued_as_python_numbers(fake_myst_nb, value, plain):
+    """numpy 2 writes np.float64(0.25) as its text, which `:.4f` cannot read."""
+    notebook.glue("x", value)
+    ((_, glued, _),) = fake_myst_nb
+    assert type(glued) is type(plain) and glued == plain
+    assert f"{glued:.2f}" == f"{plain:.2f}"
+
+
+def test_arrays_and_figures_pass_unchanged(fake_myst_nb):
+    arr = np.arange(3.0)
+    notebook.glue("a", arr)
+    assert fake_myst_nb[0][1] is arr
