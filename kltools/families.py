@@ -1,10 +1,14 @@
 r"""Families of divergences between discrete distributions.
 
-Csiszár's f-divergences :cite:p:`csiszar1967,ali1966`, Rényi's divergences of
-order :math:`\alpha` :cite:p:`renyi1961,vanerven2014`, and two members of
-the f-family used on their own: total variation and the Hellinger distance.
-KL divergence belongs to both families (f-divergence with
-:math:`f(t) = t \log t`, Rényi divergence of order 1).
+Csiszár's f-divergences :cite:p:`csiszar1967,ali1966` (introduced
+independently by Csiszár 1963, Morimoto 1963 and Ali and Silvey 1966),
+Rényi's divergences of order :math:`\alpha` :cite:p:`renyi1961,vanerven2014`,
+two members of the f-family used on their own: total variation and the
+Hellinger distance, and three bounds between KL divergence and total
+variation: Pinsker's, Bretagnolle and Huber's, and a reverse Pinsker
+inequality for a reference distribution bounded below. KL divergence belongs
+to both families (f-divergence with :math:`f(t) = t \log t`, Rényi
+divergence of order 1).
 
 The conventions of :func:`kltools.kl_divergence` hold: the distribution runs
 along ``axis`` (default the last) and leading axes broadcast; sums are
@@ -12,7 +16,8 @@ checked against 1 and ``normalize=True`` rescales weights instead.
 :func:`renyi_divergence` is an amount of information, in units of
 ``log(base)`` (bits by default); total variation and Hellinger are unitless
 numbers in [0, 1]; :func:`f_divergence` is in whatever units ``f``
-measures.
+measures. The three bounds read (Pinsker, Bretagnolle-Huber) or return (the
+reverse bound) a KL divergence in units of ``log(base)``, bits by default.
 """
 
 from __future__ import annotations
@@ -24,10 +29,24 @@ from collections.abc import Callable
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._validation import checked_distributions, log_base
+from ._validation import (
+    as_float_array,
+    as_probability,
+    checked_distributions,
+    log_base,
+    result,
+)
 from .discrete import _kl
 
-__all__ = ["f_divergence", "hellinger", "renyi_divergence", "total_variation"]
+__all__ = [
+    "bretagnolle_huber_bound",
+    "f_divergence",
+    "hellinger",
+    "pinsker_bound",
+    "renyi_divergence",
+    "reverse_pinsker_bound",
+    "total_variation",
+]
 
 #: Largest accepted ``|f(1)|``: a generator must vanish at 1.
 F_AT_ONE_TOLERANCE = 1e-12
@@ -255,7 +274,9 @@ def renyi_divergence(
 
     :math:`D_\alpha` is non-decreasing in :math:`\alpha`. With the
     Hellinger convention of :func:`hellinger`,
-    :math:`D_{1/2} = -2 \log(1 - H^2)`. For :math:`\alpha \ge 1` it is
+    :math:`D_{1/2} = -2 \log(1 - d_H^2)`, an increasing function of
+    :math:`d_H`, not :math:`d_H` itself; likewise
+    :math:`D_2 = \log(1 + \chi^2)`. For :math:`\alpha \ge 1` it is
     infinite when some :math:`p_i > 0` has :math:`q_i = 0`; for
     :math:`\alpha < 1` only when the supports are disjoint. Orders close to
     1 are computed without cancellation, so :math:`D_\alpha` tends smoothly
@@ -373,19 +394,20 @@ def hellinger(
 
     .. math::
 
-        H(p, q) = \sqrt{1 - \sum_i \sqrt{p_i q_i}}
-                = \sqrt{\tfrac12 \sum_i \left(\sqrt{p_i} - \sqrt{q_i}\right)^2}
+        d_H(p, q) = \sqrt{1 - \sum_i \sqrt{p_i q_i}}
+                  = \sqrt{\tfrac12 \sum_i \left(\sqrt{p_i} - \sqrt{q_i}\right)^2}
 
-    This convention (with the :math:`\tfrac12`) puts :math:`H` in [0, 1]:
-    0 for equal distributions, 1 for disjoint supports. Some texts omit the
-    :math:`\tfrac12`, which multiplies :math:`H` by :math:`\sqrt 2`.
-    :math:`H^2` is the f-divergence with :math:`f(t) = (\sqrt t - 1)^2/2`,
-    :math:`\sum_i \sqrt{p_i q_i} = 1 - H^2` is the Bhattacharyya
-    coefficient, and the Rényi divergence of order 1/2 is
-    :math:`D_{1/2} = -2 \log(1 - H^2)` (see :func:`renyi_divergence`).
-    Computed from the second form when ``p`` and ``q`` are close (no
-    cancellation), from the first when they are far apart (exactly 1 for
-    disjoint supports).
+    (written :math:`d_H`, since :math:`H(p, q)` is the cross entropy in this
+    course). This convention (with the :math:`\tfrac12`) puts :math:`d_H` in
+    [0, 1]: 0 for equal distributions, 1 for disjoint supports. Some texts
+    omit the :math:`\tfrac12`, which multiplies :math:`d_H` by :math:`\sqrt 2`.
+    :math:`d_H^2` is the f-divergence with :math:`f(t) = (\sqrt t - 1)^2/2`,
+    :math:`\sum_i \sqrt{p_i q_i} = 1 - d_H^2` is the Bhattacharyya
+    coefficient, and the Rényi divergence of order 1/2 is the increasing
+    function :math:`D_{1/2} = -2 \log(1 - d_H^2)` of it (see
+    :func:`renyi_divergence`). Computed from the second form when ``p`` and
+    ``q`` are close (no cancellation), from the first when they are far apart
+    (exactly 1 for disjoint supports).
 
     Parameters
     ----------
@@ -415,3 +437,164 @@ def hellinger(
     rp, rq = np.sqrt(pp), np.sqrt(qq)
     h = np.sqrt(_near_or_far(0.5 * np.square(rp - rq).sum(-1), (rp * rq).sum(-1)))
     return float(h[0]) if lead == () else h.reshape(lead)
+
+
+# --- bounds between KL divergence and total variation ---------------------------
+
+
+def _divergence_values(d: ArrayLike, name: str) -> np.ndarray:
+    """Divergences as float64: non-negative, ``inf`` allowed, NaN refused."""
+    arr = as_float_array(d, name)
+    if np.isnan(arr).any():
+        raise ValueError(f"{name} contains NaN entries")
+    if (arr < 0).any():
+        raise ValueError(
+            f"{name} must be a divergence, >= 0, got {arr[arr < 0].flat[0]!r}"
+        )
+    return arr
+
+
+def pinsker_bound(kl: ArrayLike, *, base: float = 2) -> float | np.ndarray:
+    r"""Pinsker's upper bound on total variation, from a KL divergence.
+
+    .. math:: \delta(p, q) \le \sqrt{\tfrac12 D(p \,\|\, q)}, \qquad D \text{ in nats},
+
+    for every pair of distributions. The constant :math:`\tfrac12` is the
+    best possible (two coins near fair come as close as one likes); it is
+    due to Csiszár (1967), Kullback (1967) and Kemperman (1969), after
+    Pinsker's own weaker constant. The bound exceeds 1, and so says nothing,
+    once :math:`D > 2` nats; :func:`bretagnolle_huber_bound` never does.
+
+    Parameters
+    ----------
+    kl : array_like
+        KL divergences :math:`D(p\|q) \ge 0` (either direction: the bound
+        holds for both), ``inf`` allowed.
+    base : float, optional
+        Units of ``kl``: 2 (default) for bits, ``math.e`` for nats.
+
+    Returns
+    -------
+    float or ndarray
+        :math:`\sqrt{D \ln(\text{base}) / 2}`, unclipped (above 1 it is
+        no constraint), the shape of ``kl``.
+
+    Examples
+    --------
+    >>> import math
+    >>> from kltools.families import pinsker_bound
+    >>> pinsker_bound(2.0, base=math.e)  # the bound reaches 1 at 2 nats
+    1.0
+    >>> pinsker_bound(2 / math.log(2))  # the same divergence in bits
+    1.0
+    """
+    nats = log_base(base)
+    d = _divergence_values(kl, "kl")
+    return result(np.sqrt(d * nats / 2))
+
+
+def bretagnolle_huber_bound(kl: ArrayLike, *, base: float = 2) -> float | np.ndarray:
+    r"""Bretagnolle-Huber upper bound on total variation, from a KL divergence.
+
+    .. math:: \delta(p, q) \le \sqrt{1 - e^{-D(p \,\|\, q)}}, \qquad D \text{ in nats},
+
+    for every pair of distributions (Bretagnolle and Huber 1979). It is
+    below 1 for every finite :math:`D`, so it stays informative where
+    Pinsker's bound (:func:`pinsker_bound`) exceeds 1, and it is the
+    smaller of the two from :math:`D \approx 1.59` nats on. Proof: by
+    Cauchy-Schwarz, :math:`\delta \le \sqrt{1 - \mathrm{BC}^2}` with the
+    Bhattacharyya coefficient :math:`\mathrm{BC} = \sum_i \sqrt{p_i q_i}
+    = e^{-D_{1/2}/2}` (nats), and :math:`D_{1/2} \le D` because Rényi
+    divergences increase with their order.
+
+    Parameters
+    ----------
+    kl : array_like
+        KL divergences :math:`D(p\|q) \ge 0` (either direction), ``inf``
+        allowed (the bound is then 1).
+    base : float, optional
+        Units of ``kl``: 2 (default) for bits, ``math.e`` for nats.
+
+    Returns
+    -------
+    float or ndarray
+        :math:`\sqrt{1 - e^{-D}}` with :math:`D` in nats, in [0, 1], the
+        shape of ``kl``.
+
+    Examples
+    --------
+    >>> import math
+    >>> from kltools.families import bretagnolle_huber_bound
+    >>> bretagnolle_huber_bound(math.log(2), base=math.e)  # sqrt(1 - 1/2)
+    0.7071067812
+    >>> bretagnolle_huber_bound(1.0)  # 1 bit: sqrt(1 - 1/2) as well
+    0.7071067812
+    >>> bretagnolle_huber_bound(math.inf)
+    1.0
+    """
+    nats = log_base(base)
+    d = _divergence_values(kl, "kl")
+    return result(np.sqrt(-np.expm1(-d * nats)))
+
+
+def reverse_pinsker_bound(
+    tv: ArrayLike, q_min: ArrayLike, *, base: float = 2
+) -> float | np.ndarray:
+    r"""Upper bound on KL divergence from total variation, for q bounded below.
+
+    If every :math:`q_i \ge q_{\min} > 0`, then
+
+    .. math::
+
+        D(p \,\|\, q) \le \log\Bigl(1 + \frac{2\,\delta(p, q)^2}{q_{\min}}\Bigr)
+        \le \frac{2\,\delta(p, q)^2}{q_{\min}} \text{ nats}.
+
+    Proof: :math:`D = D_1 \le D_2 = \log(1 + \chi^2)` (Rényi divergences
+    increase with their order), and
+    :math:`\chi^2 = \sum_i (p_i - q_i)^2 / q_i \le \sum_i (p_i - q_i)^2 /
+    q_{\min} \le 2 \delta^2 / q_{\min}`, because the differences
+    :math:`p_i - q_i` sum to 0 and their absolute values to :math:`2\delta`,
+    so their positive and negative parts each sum to :math:`\delta`. No bound
+    of this kind holds without :math:`q_{\min}`: a :math:`q` with a zero
+    where :math:`p` is positive has :math:`D = \infty` at any
+    :math:`\delta`. Sason and Verdú (2016) collect this and sharper reverse
+    Pinsker inequalities.
+
+    Parameters
+    ----------
+    tv : array_like
+        Total variation distances :math:`\delta(p, q)`, in [0, 1].
+    q_min : array_like
+        The smallest probability of ``q``, in (0, 1]; broadcasts with ``tv``.
+    base : float, optional
+        Units of the result: 2 (default) gives bits, ``math.e`` nats.
+
+    Returns
+    -------
+    float or ndarray
+        :math:`\log(1 + 2\delta^2 / q_{\min})` in units of ``log(base)``.
+
+    Examples
+    --------
+    >>> import math
+    >>> from kltools.families import reverse_pinsker_bound
+    >>> reverse_pinsker_bound(0.5, 0.5, base=math.e)  # log(1 + 1) nats
+    0.6931471806
+    >>> reverse_pinsker_bound(0.5, 0.5)  # 1 bit
+    1.0
+    """
+    nats = log_base(base)
+    t = as_probability(tv, "tv")
+    floor = as_probability(q_min, "q_min")
+    if (floor <= 0).any():
+        raise ValueError(
+            "q_min must be > 0: with a zero in q, D(p||q) can be infinite at "
+            "any total variation, and no bound holds"
+        )
+    try:
+        t, floor = np.broadcast_arrays(t, floor)
+    except ValueError:
+        raise ValueError(
+            f"shapes do not broadcast: tv {t.shape} and q_min {floor.shape}"
+        ) from None
+    return result(np.log1p(2 * t * t / floor) / nats)

@@ -11,7 +11,9 @@ The seed post (Keydana 2020) writes its equation (12) with a logarithm
 around that inner entropy; :func:`seed_conditional_entropy` reproduces it
 so that the chapter can show, by computation, that it is not the
 conditional entropy. :func:`gaussian_mutual_information` is the closed form
-the nearest-neighbour estimator of Kraskov et al. (2004) is tested against.
+the nearest-neighbour estimator of Kraskov et al. (2004) is tested against,
+and :func:`linfoot_correlation` (Linfoot 1957) turns a mutual information
+back into a number on the scale of a correlation coefficient.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from .joint import joint_entropy
 __all__ = [
     "column_entropies",
     "gaussian_mutual_information",
+    "linfoot_correlation",
     "seed_conditional_entropy",
 ]
 
@@ -177,3 +180,48 @@ def gaussian_mutual_information(
     with np.errstate(divide="ignore"):
         value = -0.5 * np.log1p(-(r * r)) / nats
     return result(np.abs(value) + 0.0)
+
+
+def linfoot_correlation(mi: ArrayLike, *, base: float = 2) -> float | np.ndarray:
+    r"""Linfoot's informational coefficient of correlation.
+
+    .. math:: r_I = \sqrt{1 - e^{-2 I}}, \qquad I \text{ in nats}
+
+    (:math:`\sqrt{1 - 2^{-2I}}` with :math:`I` in bits), the inverse of
+    :func:`gaussian_mutual_information`: for a bivariate normal pair it
+    gives back :math:`|\rho|` (Linfoot 1957). For any pair it maps a
+    mutual information in :math:`[0, \infty]` to :math:`[0, 1]`: 0 exactly
+    for independent variables and 1 for an infinite mutual information.
+    Unlike a correlation coefficient it has no sign.
+
+    Parameters
+    ----------
+    mi : array_like
+        Mutual informations, :math:`\ge 0` (``inf`` allowed). An estimate
+        below 0 is refused: clip it at 0 first if that is what you mean.
+    base : float, optional
+        Units of ``mi``: 2 (default) for bits, ``math.e`` for nats.
+
+    Returns
+    -------
+    float or ndarray
+        :math:`r_I` in [0, 1], the shape of ``mi``.
+
+    Examples
+    --------
+    >>> from kltools.mutual import gaussian_mutual_information, linfoot_correlation
+    >>> linfoot_correlation(1.0)  # 1 bit: sqrt(1 - 1/4)
+    0.8660254038
+    >>> linfoot_correlation(gaussian_mutual_information(-0.6))
+    0.6
+    """
+    nats = log_base(base)
+    value = as_float_array(mi, "mi")
+    if np.isnan(value).any():
+        raise ValueError("mi contains NaN entries")
+    if (value < 0).any():
+        raise ValueError(
+            f"mi must be a mutual information, >= 0, got {value[value < 0].flat[0]!r}"
+            " (clip an estimate below 0 at 0 first)"
+        )
+    return result(np.sqrt(-np.expm1(-2.0 * value * nats)))

@@ -6,8 +6,10 @@ Jensen-Shannon) checked against kltools' own measures, scipy and slow
 reference implementations, the special orders of the Rényi divergence
 (0, 1/2, 1, 2, infinity) and its accuracy near 1, property tests (Pinsker's
 inequality, Rényi monotone in alpha, f-divergences non-negative and zero only
-at p = q, metric axioms, Le Cam's bounds), the q = 0 convention, batches and
-units, and the refusal of bad input.
+at p = q, metric axioms, Le Cam's bounds), the bounds between KL and total
+variation (Pinsker, Bretagnolle-Huber, the reverse bound for q bounded
+below), the q = 0 convention, batches and units, and the refusal of bad
+input.
 """
 
 from __future__ import annotations
@@ -350,6 +352,87 @@ def test_le_cam_bounds_between_hellinger_and_tv(pair):
     assert tv <= math.sqrt(h2 * (2 - h2)) + 1e-12
 
 
+@pytest.mark.parametrize(
+    ("nats", "pinsker", "bh"),
+    [
+        (0.0, 0.0, 0.0),
+        (0.5, 0.5, math.sqrt(1 - math.exp(-0.5))),
+        (math.log(2), math.sqrt(LN2 / 2), math.sqrt(0.5)),  # e^-D = 1/2
+        (2.0, 1.0, math.sqrt(1 - math.exp(-2))),  # Pinsker reaches 1
+        (math.log(100), math.sqrt(math.log(100) / 2), math.sqrt(0.99)),
+        (math.inf, math.inf, 1.0),
+    ],
+)
+def test_pinsker_and_bretagnolle_huber_values(nats, pinsker, bh):
+    """sqrt(D / 2) and sqrt(1 - e^-D), D in nats, worked by hand; in bits too."""
+    assert kt.families.pinsker_bound(nats, base=E) == pytest.approx(pinsker, rel=1e-14)
+    assert kt.families.bretagnolle_huber_bound(nats, base=E) == pytest.approx(
+        bh, rel=1e-14
+    )
+    bits = nats / LN2
+    assert kt.families.pinsker_bound(bits) == pytest.approx(pinsker, rel=1e-14)
+    assert kt.families.bretagnolle_huber_bound(bits) == pytest.approx(bh, rel=1e-14)
+
+
+def test_bounds_cross_where_the_closed_form_says():
+    """sqrt(D/2) = sqrt(1 - e^-D) at the root of 1 - e^-D = D/2 (about 1.594
+    nats): Pinsker is the smaller bound below it, Bretagnolle-Huber above."""
+    from scipy.optimize import brentq
+
+    cross = brentq(lambda d: 1 - math.exp(-d) - d / 2, 0.5, 3.0)
+    assert cross == pytest.approx(1.5936, abs=1e-4)
+    below, above = np.array([0.1, 1.0, cross - 1e-3]), np.array([cross + 1e-3, 3.0])
+    fam = kt.families
+    assert np.all(
+        fam.pinsker_bound(below, base=E) < fam.bretagnolle_huber_bound(below, base=E)
+    )
+    assert np.all(
+        fam.pinsker_bound(above, base=E) > fam.bretagnolle_huber_bound(above, base=E)
+    )
+
+
+@given(pair=distribution_pairs())
+def test_bretagnolle_huber_inequality(pair):
+    """TV <= sqrt(1 - exp(-D)) in both directions of D (Bretagnolle-Huber 1979)."""
+    p, q = pair
+    tv = kt.total_variation(p, q)
+    for d in (kt.kl_divergence(p, q), kt.kl_divergence(q, p)):
+        assert tv <= kt.families.bretagnolle_huber_bound(d) + 1e-12
+
+
+@given(pair=distribution_pairs(positive_q=True))
+def test_reverse_pinsker_inequality(pair):
+    """D(p||q) <= log(1 + 2 TV^2 / q_min) <= 2 TV^2 / q_min nats, q_min > 0."""
+    p, q = pair
+    tv, q_min = kt.total_variation(p, q), float(np.min(q))
+    kl = kt.kl_divergence(p, q, base=E)
+    bound = kt.families.reverse_pinsker_bound(tv, q_min, base=E)
+    assert kl <= bound * (1 + 1e-9) + 1e-12
+    assert bound <= 2 * tv**2 / q_min * (1 + 1e-12) + 1e-15
+    # the chi-squared step of the proof: D_2 = log(1 + chi^2) lies in between
+    chi2 = _chi2_reference(p, q)
+    assert math.log1p(chi2) <= bound * (1 + 1e-9) + 1e-12
+
+
+def test_reverse_pinsker_values_and_a_near_equality():
+    """log(1 + 2 d^2 / q_min) by hand; for q uniform on two outcomes and p a
+    small move of mass e, chi^2 = 2 e^2 / (1/2) = 2 d^2 / q_min exactly, so
+    the bound equals D_2 = log(1 + chi^2) there."""
+    rp = kt.families.reverse_pinsker_bound
+    assert rp(0.5, 0.5, base=E) == pytest.approx(math.log(2), rel=1e-15)
+    assert rp(0.5, 0.5) == pytest.approx(1.0, rel=1e-15)
+    assert rp(0.0, 0.01) == 0.0
+    got = rp([[0.1], [0.2]], [0.1, 0.5], base=E)
+    np.testing.assert_allclose(
+        got, np.log1p(2 * np.array([[0.01], [0.04]]) / np.array([0.1, 0.5])), rtol=1e-15
+    )
+    e = 0.2
+    p, q = [0.5 + e, 0.5 - e], [0.5, 0.5]
+    assert rp(kt.total_variation(p, q), 0.5) == pytest.approx(
+        kt.renyi_divergence(p, q, 2), rel=1e-12
+    )
+
+
 @given(st.integers(2, 6).flatmap(lambda n: st.tuples(*[distributions(n=n)] * 3)))
 def test_metric_axioms(triple):
     p, q, r = triple
@@ -478,6 +561,40 @@ BAD = [
     ),
     (lambda: kt.hellinger(P, [1.0, 0.5]), ValueError, "q sums to 1.5"),
     (lambda: kt.total_variation([], []), ValueError, "p is empty"),
+    (lambda: kt.families.pinsker_bound(-0.1), ValueError, "kl must be a divergence"),
+    (lambda: kt.families.pinsker_bound(math.nan), ValueError, "kl contains NaN"),
+    (lambda: kt.families.pinsker_bound("1"), TypeError, "kl must hold real"),
+    (lambda: kt.families.pinsker_bound(1.0, base=0.5), ValueError, "base must be"),
+    (
+        lambda: kt.families.bretagnolle_huber_bound([0.1, -1.0]),
+        ValueError,
+        "kl must be a divergence",
+    ),
+    (
+        lambda: kt.families.bretagnolle_huber_bound(1.0, base=1),
+        ValueError,
+        "base must be",
+    ),
+    (
+        lambda: kt.families.reverse_pinsker_bound(1.5, 0.5),
+        ValueError,
+        r"tv must be a probability in \[0, 1\]",
+    ),
+    (
+        lambda: kt.families.reverse_pinsker_bound(0.2, 0.0),
+        ValueError,
+        "q_min must be > 0",
+    ),
+    (
+        lambda: kt.families.reverse_pinsker_bound(0.2, -0.1),
+        ValueError,
+        "q_min must be a probability",
+    ),
+    (
+        lambda: kt.families.reverse_pinsker_bound([0.1, 0.2], [0.5, 0.5, 0.5]),
+        ValueError,
+        r"shapes do not broadcast: tv \(2,\) and q_min \(3,\)",
+    ),
 ]
 
 

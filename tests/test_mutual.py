@@ -1,5 +1,6 @@
 """Tests of kltools.mutual: entropies of X given each value of Y, the seed's
-wrong equation (12), and the mutual information of a bivariate normal."""
+wrong equation (12), the mutual information of a bivariate normal, and
+Linfoot's informational coefficient of correlation."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import kltools as kt
 from kltools.mutual import (
     column_entropies,
     gaussian_mutual_information,
+    linfoot_correlation,
     seed_conditional_entropy,
 )
 
@@ -118,8 +120,46 @@ def test_gaussian_broadcasts_and_units():
 
 
 @pytest.mark.parametrize(
+    ("bits", "r"),
+    [
+        (0.0, 0.0),
+        (0.5, math.sqrt(0.5)),  # 1 - 2^(-1)
+        (1.0, math.sqrt(3) / 2),  # 1 - 2^(-2)
+        (2.0, math.sqrt(15) / 4),  # 1 - 2^(-4)
+        (math.inf, 1.0),
+    ],
+)
+def test_linfoot_values(bits, r):
+    """r_I = sqrt(1 - 2^(-2 I)) with I in bits, worked by hand."""
+    assert linfoot_correlation(bits) == pytest.approx(r, abs=1e-15)
+
+
+def test_linfoot_inverts_the_gaussian_closed_form():
+    """For a bivariate normal, r_I gives back |rho| (Linfoot 1957)."""
+    rho = np.array([-0.999, -0.6, -0.1, 0.0, 0.3, 0.9, 0.9999])
+    for base in (2, math.e, 10):
+        mi = gaussian_mutual_information(rho, base=base)
+        np.testing.assert_allclose(
+            linfoot_correlation(mi, base=base), np.abs(rho), rtol=1e-12, atol=1e-15
+        )
+
+
+def test_linfoot_units_and_shape():
+    bits = np.array([[0.25, 1.0], [3.0, 0.0]])
+    nats = bits * math.log(2)
+    got = linfoot_correlation(nats, base=math.e)
+    assert got.shape == (2, 2)
+    np.testing.assert_allclose(got, linfoot_correlation(bits), rtol=1e-14)
+    assert np.all(np.diff(linfoot_correlation(np.linspace(0, 10, 50))) > 0)
+
+
+@pytest.mark.parametrize(
     ("call", "error", "match"),
     [
+        (lambda: linfoot_correlation(-0.01), ValueError, "mi must be .*>= 0"),
+        (lambda: linfoot_correlation(math.nan), ValueError, "mi contains NaN"),
+        (lambda: linfoot_correlation("1"), TypeError, "mi"),
+        (lambda: linfoot_correlation(1.0, base=0.5), ValueError, "base must be"),
         (lambda: column_entropies([0.5, 0.5]), ValueError, "2-D joint table"),
         (lambda: column_entropies([[0.5, 0.6]]), ValueError, "pxy sums to 1.1"),
         (

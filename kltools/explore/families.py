@@ -1,6 +1,7 @@
 """Explorable of chapter 11: seven measures of how far apart two dragged
 distributions are (KL both ways, chi-squared, Jensen-Shannon divergence and
-distance, total variation, Hellinger)."""
+distance, total variation, Hellinger), and two bounds on total variation by
+KL (Pinsker, Bretagnolle-Huber)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,13 @@ from typing import Any
 import numpy as np
 
 from ..discrete import js_distance, js_divergence, kl_divergence
-from ..families import f_divergence, hellinger, total_variation
+from ..families import (
+    bretagnolle_huber_bound,
+    f_divergence,
+    hellinger,
+    pinsker_bound,
+    total_variation,
+)
 from ._core import Explorable, make, pair_params, register
 
 __all__ = ["divergence_family"]
@@ -21,9 +28,13 @@ def _chi2_generator(t: np.ndarray) -> np.ndarray:
     return (t - 1.0) ** 2
 
 
-@register("divergence_family", "KL both ways, chi-squared, JS, TV and Hellinger")
+@register(
+    "divergence_family",
+    "KL both ways, chi-squared, JS, TV, Hellinger; Pinsker and Bretagnolle-Huber",
+)
 def _divergence_family_quantities(v: dict[str, Any]) -> dict[str, float]:
     p, q = v["p"], v["q"]
+    smaller_kl = min(kl_divergence(p, q), kl_divergence(q, p))  # bits
     return {
         "kl_pq": kl_divergence(p, q),
         "kl_qp": kl_divergence(q, p),
@@ -32,6 +43,8 @@ def _divergence_family_quantities(v: dict[str, Any]) -> dict[str, float]:
         "js_distance": js_distance(p, q),
         "tv": total_variation(p, q),
         "hellinger": hellinger(p, q),
+        "pinsker": pinsker_bound(smaller_kl),
+        "bh": bretagnolle_huber_bound(smaller_kl),
     }
 
 
@@ -46,8 +59,9 @@ def divergence_family(
     :math:`\\chi^2(p\\|q)`, the Jensen-Shannon divergence (bits) and distance
     (base 2), total variation and the Hellinger distance, all computed in the
     browser. The four measures bounded by 1 are also drawn as bars, with
-    Pinsker's bound :math:`\\sqrt{D/2}` (D the smaller KL, in nats) marked on
-    total variation. Buttons swap ``p`` and ``q``, give them disjoint
+    Pinsker's bound :math:`\\sqrt{D/2}` and the Bretagnolle-Huber bound
+    :math:`\\sqrt{1 - e^{-D}}` (D the smaller KL, in nats) shown as numbers
+    and marked on total variation. Buttons swap ``p`` and ``q``, give them disjoint
     supports (``p`` uniform on the first half of the outcomes, ``q`` on the
     rest) and reset them.
 

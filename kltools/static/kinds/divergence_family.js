@@ -58,7 +58,9 @@ function divergenceFamily({ model, el }) {
     js: output("js", "Jensen-Shannon JS(p, q)"),
     js_distance: output("js_distance", "JS distance √JS (base 2)", ""),
     tv: output("tv", "total variation δ(p, q)", ""),
-    hellinger: output("hellinger", "Hellinger H(p, q)", ""),
+    hellinger: output("hellinger", "Hellinger d_H(p, q)", ""),
+    pinsker: output("pinsker", "Pinsker's bound on δ", ""),
+    bh: output("bh", "Bretagnolle–Huber bound on δ", ""),
   };
   const button = (name, text) =>
     h("button", { type: "button", "data-control": name, class: "kle-button" }, text);
@@ -90,14 +92,14 @@ function divergenceFamily({ model, el }) {
     svg.append(lab);
   }
 
-  // lower figure: the four measures bounded by 1, and Pinsker's bound on TV
+  // lower figure: the four measures bounded by 1, and two bounds on TV
   const rows = [
     ["js", "JS (bits)"], ["js_distance", "JS distance"], ["tv", "total variation"], ["hellinger", "Hellinger"],
   ];
   const W2 = 480, RH = 24, T2 = 8, L2 = 120, R2 = 30;
   const H2 = T2 + RH * rows.length + 30;
   const svg2 = frame(W2, H2);
-  svg2.setAttribute("aria-label", "The four bounded measures as horizontal bars between 0 and 1, with Pinsker's bound marked on total variation");
+  svg2.setAttribute("aria-label", "The four bounded measures as horizontal bars between 0 and 1, with Pinsker's and the Bretagnolle–Huber bound marked on total variation");
   const xv = (v) => L2 + v * (W2 - L2 - R2);
   const bottom = T2 + RH * rows.length;
   svg2.append(s("line", { x1: L2, y1: T2, x2: L2, y2: bottom, class: "kle-frame" }));
@@ -121,12 +123,17 @@ function divergenceFamily({ model, el }) {
   const tvRow = T2 + RH * 2;
   const pinsker = s("line", { y1: tvRow + 1, y2: tvRow + RH - 1, stroke: "#222", "stroke-width": 2.5, "data-marker": "pinsker" });
   const pinskerLab = s("text", { y: tvRow + RH / 2 + 4, class: "kle-tick" });
-  svg2.append(pinsker, pinskerLab);
+  const bhMark = s("line", {
+    y1: tvRow + 1, y2: tvRow + RH - 1, stroke: "#009E73", "stroke-width": 2.5,
+    "stroke-dasharray": "3 2", "data-marker": "bretagnolle-huber",
+  });
+  svg2.append(pinsker, pinskerLab, bhMark);
   const legend = h("div", { class: "kle-legend" },
     h("span", { style: `color:${COLORS.p}` }, "■ p"), " ",
     h("span", { style: `color:${COLORS.q}` }, "■ q"),
     " — drag the top of a bar (or focus it and use ↑ ↓); ",
-    "┃ Pinsker's bound √(D/2), D the smaller KL in nats");
+    "┃ Pinsker's bound √(D/2), ", h("span", { style: "color:#009E73" }, "┇"),
+    " Bretagnolle–Huber √(1 − e^−D), D the smaller KL in nats");
 
   const draw = timed(el, () => {
     const { p, q } = dist;
@@ -139,6 +146,10 @@ function divergenceFamily({ model, el }) {
       hellinger: hellingerDistance(p, q),
     };
     v.js_distance = Math.sqrt(v.js);
+    // both bound TV, for either direction of KL: use the smaller, in nats
+    const dNats = Math.min(v.kl_pq, v.kl_qp) * Math.LN2;
+    v.pinsker = Math.sqrt(dNats / 2);
+    v.bh = Math.sqrt(-Math.expm1(-dNats));
     for (const [key, out] of Object.entries(outs)) out.set(v[key]);
     for (let i = 0; i < n; i++) {
       for (const k of ["p", "q"]) {
@@ -149,13 +160,16 @@ function divergenceFamily({ model, el }) {
       }
     }
     for (const [key] of rows) hbars[key].setAttribute("width", (xv(v[key]) - L2).toFixed(2));
-    // Pinsker: TV <= sqrt(D / 2) with D in nats, for either direction of KL
-    const bound = Math.sqrt((Math.min(v.kl_pq, v.kl_qp) * Math.LN2) / 2);
-    const at = xv(Math.min(bound, 1));
+    // Pinsker: TV <= sqrt(D / 2), off the scale ("≥ 1") once D > 2 nats;
+    // Bretagnolle-Huber: TV <= sqrt(1 - exp(-D)), below 1 for every finite D
+    const at = xv(Math.min(v.pinsker, 1));
     pinsker.setAttribute("x1", at.toFixed(2));
     pinsker.setAttribute("x2", at.toFixed(2));
     pinskerLab.setAttribute("x", (at + 4).toFixed(2));
-    pinskerLab.textContent = bound >= 1 ? "≥ 1" : "";
+    pinskerLab.textContent = v.pinsker >= 1 ? "≥ 1" : "";
+    const atBh = xv(v.bh);
+    bhMark.setAttribute("x1", atBh.toFixed(2));
+    bhMark.setAttribute("x2", atBh.toFixed(2));
     save(model, el, { p: [...p], q: [...q] });
   });
 
