@@ -62,7 +62,12 @@ def bayesian_surprise(
 
     The posterior comes first inside the divergence: surprise is measured in
     the coordinates of the new belief. It is infinite when the posterior puts
-    weight where the prior put none.
+    weight where the prior put none, but a posterior obtained from the prior
+    by Bayes' rule never does, so the surprise of an actual update is finite
+    (for a discrete observation it is at most the surprisal
+    :math:`-\log p(x)`). An observation the prior gives probability 0 has
+    no posterior at all: its surprisal is infinite and its surprise is
+    undefined.
 
     Parameters
     ----------

@@ -2,10 +2,13 @@
 
 Covers reference values (closed forms worked by hand and textbook numbers,
 each with its source), the binning loss against a direct numerical integral
-of p log(p/q), the coarsening identity D(p || spread) = log m - H(X | group),
-the moment-matching property of the exponential-family fit and its nesting
-(KL falls as features are added), the Gaussian quantiser's high-rate gap to
-R(D), property tests, and the refusal of bad input.
+of p log(p/q), the Beta Fisher information against quadrature and the
+fine-bin rate D ~ Delta^2 J / 24 it predicts, the coarsening identity
+D(p || spread) = log m - H(X | group), the data-processing inequality and
+its equality case (a sufficient map), the moment-matching property of the
+exponential-family fit and its nesting (KL falls as features are added), the
+Gaussian quantiser's high-rate gap to R(D) and its cell placement (the sign
+quantiser in closed form), property tests, and the refusal of bad input.
 """
 
 from __future__ import annotations
@@ -85,6 +88,67 @@ def test_uniform_loses_nothing():
         assert approx.binning_loss(P, 1 / k, 0.0) == pytest.approx(0, abs=1e-12)
 
 
+# --- Fisher information and the fine-bin rate -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "J"),
+    [
+        (8, 8, 70.0),  # 15 * 14 * 12 / 36, worked by hand
+        (1, 3, 12.0),  # p = 3 (1 - x)^2, p'^2 / p = 12 everywhere
+        (3, 1, 12.0),  # its mirror image
+        (1, 1, 0.0),  # uniform
+        (3, 3, 5 * 4 * 2 / 1),  # p = 30 x^2 (1 - x)^2
+    ],
+)
+def test_beta_fisher_information_reference(a, b, J):
+    assert approx.beta_fisher_information(a, b) == pytest.approx(J, rel=1e-12)
+
+
+@pytest.mark.parametrize(("a", "b"), [(8, 8), (3, 5.5), (2.5, 7), (1, 4.2)])
+def test_beta_fisher_information_against_quadrature(a, b):
+    dist = stats.beta(a, b)
+
+    def integrand(x):  # p'^2 / p = p (p'/p)^2
+        score = (a - 1) / x - (b - 1) / (1 - x)
+        return dist.pdf(x) * score**2
+
+    want, _ = integrate.quad(integrand, 0, 1, limit=200)
+    assert approx.beta_fisher_information(a, b) == pytest.approx(want, rel=1e-7)
+
+
+@pytest.mark.parametrize(("a", "b"), [(2, 5), (1.5, 3), (0.5, 0.5), (4, 2), (3, 0.9)])
+def test_beta_fisher_information_infinite(a, b):
+    assert approx.beta_fisher_information(a, b) == math.inf
+
+
+@pytest.mark.parametrize(("a", "b"), [(8, 8), (3, 5.5)])
+def test_fine_bins_lose_delta_squared_J_over_24(a, b):
+    """D(p || q_k) * 24 k^2 -> J in nats (the chapter's fine-bin proposition)."""
+    J = approx.beta_fisher_information(a, b)
+    k = 4096
+    P = approx.beta_bin_probabilities(a, b, k)
+    nats = approx.binning_loss(
+        P, 1 / k, approx.beta_entropy(a, b, base=math.e), base=math.e
+    )
+    assert 24 * k**2 * nats == pytest.approx(J, rel=2e-3)
+
+
+def test_infinite_J_falls_slower_than_four_per_doubling():
+    """Beta(2, 5): J is infinite and the factor per doubling stays below 4;
+    Beta(0.5, 0.5) falls like sqrt(Delta), a factor sqrt 2."""
+
+    def loss(a, b, k):
+        P = approx.beta_bin_probabilities(a, b, k)
+        return approx.binning_loss(P, 1 / k, approx.beta_entropy(a, b))
+
+    f1, f2 = (loss(2, 5, k // 2) / loss(2, 5, k) for k in (2**10, 2**16))
+    assert 3.5 < f1 < f2 < 3.8
+    assert loss(0.5, 0.5, 2**15) / loss(0.5, 0.5, 2**16) == pytest.approx(
+        math.sqrt(2), rel=1e-4
+    )
+
+
 # --- merging outcomes ----------------------------------------------------------
 
 
@@ -99,6 +163,83 @@ def test_coarsening_identity(p, m):
     )
     assert kt.kl_divergence(p, q) == pytest.approx(math.log2(m) - h_cond, abs=1e-9)
     assert kt.kl_divergence(p, q) >= 0
+
+
+# --- coarse-graining and data processing -----------------------------------------
+
+
+def test_coarse_grain_reference():
+    np.testing.assert_allclose(
+        approx.coarse_grain([0.1, 0.2, 0.3, 0.4], [1, 0, 1, 3]), [0.2, 0.4, 0.0, 0.4]
+    )
+    batch = approx.coarse_grain([[0.5, 0.5], [0.25, 0.75]], [0, 0])
+    np.testing.assert_allclose(batch, [[1.0], [1.0]])
+
+
+@given(
+    distributions(min_size=6, max_size=6),
+    distributions(min_size=6, max_size=6),
+    st.lists(st.integers(0, 3), min_size=6, max_size=6),
+)
+def test_data_processing_inequality(p, q, labels):
+    """D(Tp || Tq) <= D(p || q), and the loss is the chain-rule sum."""
+    fine = kt.kl_divergence(p, q)
+    Tp, Tq = approx.coarse_grain(p, labels), approx.coarse_grain(q, labels)
+    coarse = kt.kl_divergence(Tp, Tq)
+    assert coarse <= fine + 1e-9
+    if math.isfinite(coarse):
+        loss = approx.data_processing_loss(p, q, labels)
+        assert loss >= 0
+        if math.isfinite(fine):
+            assert loss == pytest.approx(fine - coarse, abs=1e-9)
+        else:
+            assert loss == math.inf
+
+
+def test_data_processing_loss_by_hand():
+    # p = (1/2, 1/4, 1/4), q = (1/4, 1/4, 1/2), T merges the last two:
+    # Tp = (1/2, 1/2), Tq = (1/4, 3/4); within the merged group
+    # p(.|y) = (1/2, 1/2), q(.|y) = (1/3, 2/3): loss = 1/2 * D((1/2,1/2)||(1/3,2/3))
+    p, q = [0.5, 0.25, 0.25], [0.25, 0.25, 0.5]
+    want = 0.5 * (0.5 * math.log2(1.5) + 0.5 * math.log2(0.75))
+    assert approx.data_processing_loss(p, q, [0, 1, 1]) == pytest.approx(
+        want, rel=1e-12
+    )
+    # nats
+    got = approx.data_processing_loss(p, q, [0, 1, 1], base=math.e)
+    assert got == pytest.approx(want * math.log(2), rel=1e-12)
+
+
+def test_sufficient_map_loses_nothing_and_others_do():
+    rng = np.random.default_rng(5)
+    p = rng.dirichlet(np.ones(12))
+    T = np.repeat(np.arange(4), 3)
+    totals = rng.dirichlet(np.ones(4))
+    q = p * (totals / approx.coarse_grain(p, T))[T]  # same shape inside each group
+    assert approx.data_processing_loss(p, q, T) == pytest.approx(0, abs=1e-15)
+    assert kt.kl_divergence(approx.coarse_grain(p, T), totals) == pytest.approx(
+        kt.kl_divergence(p, q), rel=1e-12
+    )
+    q_other = rng.dirichlet(np.ones(12))
+    assert approx.data_processing_loss(p, q_other, T) > 1e-3
+
+
+def test_binning_loss_is_a_data_processing_loss():
+    """D(p || spread) = D(p || u) - D(Tp || Tu), u uniform (the chapter's reading)."""
+    p = approx.beta_bin_probabilities(2, 5, 64)
+    T = np.arange(64) // 8
+    u = np.full(64, 1 / 64)
+    spread = approx.spread_within_groups(p, 8)
+    assert approx.data_processing_loss(p, u, T) == pytest.approx(
+        kt.kl_divergence(p, spread), rel=1e-12
+    )
+
+
+def test_data_processing_loss_infinite_and_undefined():
+    # D(p || q) infinite, D(Tp || Tq) finite: everything lost is infinite
+    assert approx.data_processing_loss([0.5, 0.5], [1.0, 0.0], [0, 0]) == math.inf
+    with pytest.raises(ValueError, match="inf - inf is undefined"):
+        approx.data_processing_loss([0.5, 0.5], [1.0, 0.0], [0, 1])
 
 
 # --- exponential families -------------------------------------------------------
@@ -177,6 +318,49 @@ def test_quantizer_against_monte_carlo():
     assert r == pytest.approx(mc_r, abs=0.01)
 
 
+def test_sign_quantizer_closed_form():
+    """An edge at 0 and huge cells: 1 bit, distortion 1 - 2/pi (centroids
+    +-sqrt(2/pi), the means of the half-normal)."""
+    r, d = approx.gaussian_uniform_quantizer(1e6, offset=5e5)
+    assert r == pytest.approx(1.0, abs=1e-12)
+    assert d == pytest.approx(1 - 2 / math.pi, rel=1e-12)
+    r3, d3 = approx.gaussian_uniform_quantizer(3e6, sigma=3.0, offset=1.5e6)
+    assert r3 == pytest.approx(1.0, abs=1e-12)
+    assert d3 == pytest.approx(9 * (1 - 2 / math.pi), rel=1e-12)
+
+
+def test_quantizer_offset_is_periodic_and_matters_when_coarse():
+    base = approx.gaussian_uniform_quantizer(2.0, offset=0.7)
+    np.testing.assert_allclose(approx.gaussian_uniform_quantizer(2.0, offset=2.7), base)
+    np.testing.assert_allclose(
+        approx.gaussian_uniform_quantizer(2.0, offset=-1.3), base
+    )
+    # mirror symmetry of the source: offset o and -o give the same quantiser
+    np.testing.assert_allclose(
+        approx.gaussian_uniform_quantizer(2.0, offset=-0.7), base
+    )
+    centred = approx.gaussian_uniform_quantizer(2.0)
+    edge = approx.gaussian_uniform_quantizer(2.0, offset=1.0)
+    assert edge[0] > centred[0] and edge[1] < centred[1]
+    fine_c = approx.gaussian_uniform_quantizer(0.05)
+    fine_e = approx.gaussian_uniform_quantizer(0.05, offset=0.025)
+    np.testing.assert_allclose(fine_c, fine_e, rtol=1e-9)
+
+
+def test_quantizer_offset_against_monte_carlo():
+    rng = np.random.default_rng(9)
+    x = rng.standard_normal(400_000)
+    step, offset = 1.2, 0.45
+    idx = np.floor((x - offset) / step + 0.5).astype(int)
+    _, inv, counts = np.unique(idx, return_inverse=True, return_counts=True)
+    centroids = np.bincount(inv, weights=x) / counts
+    mc_d = np.mean((x - centroids[inv]) ** 2)
+    mc_r = kt.entropy(counts / counts.sum())
+    r, d = approx.gaussian_uniform_quantizer(step, offset=offset)
+    assert d == pytest.approx(mc_d, rel=0.02)
+    assert r == pytest.approx(mc_r, abs=0.01)
+
+
 @given(st.floats(0.05, 5.0))
 def test_quantizer_never_beats_shannon(step):
     r, d = approx.gaussian_uniform_quantizer(step)
@@ -210,8 +394,33 @@ def test_quantizer_never_beats_shannon(step):
         (lambda: approx.gaussian_uniform_quantizer(-1.0), "step must be > 0"),
         (lambda: approx.gaussian_rate_distortion(0.0), "distortion must be > 0"),
         (lambda: approx.beta_entropy(2, 2, base=1), "base must be"),
+        (lambda: approx.beta_fisher_information(0, 3), "a must be > 0"),
+        (
+            lambda: approx.gaussian_uniform_quantizer(1.0, offset=math.inf),
+            "offset contains infinite",
+        ),
+        (
+            lambda: approx.coarse_grain([0.5, 0.5], [0, 1, 2]),
+            "labels must hold one group per outcome",
+        ),
+        (lambda: approx.coarse_grain([0.5, 0.5], [0, -1]), "labels must be >= 0"),
+        (lambda: approx.coarse_grain([0.5, 0.5], [0, 0.5]), "labels must be whole"),
+        (lambda: approx.coarse_grain([0.5, 0.6], [0, 1]), "p sums to"),
+        (
+            lambda: approx.data_processing_loss([[0.5, 0.5]] * 2, [0.5, 0.5], [0, 1]),
+            "single distributions",
+        ),
+        (
+            lambda: approx.data_processing_loss([0.5, 0.5], [0.2, 0.8, 0.0], [0, 1]),
+            "shapes do not broadcast|do not broadcast",
+        ),
     ],
 )
 def test_bad_input(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_labels_must_be_numbers():
+    with pytest.raises(TypeError, match="labels must be integers"):
+        approx.coarse_grain([0.5, 0.5], ["a", "b"])

@@ -4,7 +4,10 @@ maths of the beliefs_swan explorable (kinds/beliefs_swan.js), run with Node.
 Covers: reference values of the first observation; hazard 0 against the
 conjugate BetaBernoulli (the grid converges to it); a hand-computed
 two-step update with forgetting; the bound surprise <= surprisal
-(hypothesis); units; bad input. The JavaScript log-gamma and digamma are
+(hypothesis); a batch of streams equal to tracking each alone; units; bad
+input. The detection helpers: window totals against a plain loop, and
+change_detected on hand-made streams (windows before, after and straddling
+the change), with its refusals. The JavaScript log-gamma and digamma are
 compared with scipy, and its Beta KL with kltools.beta_kl, to 1e-9 over the
 explorable's whole range; the factory refuses settings outside it.
 """
@@ -95,7 +98,8 @@ def test_units():
     [
         ({"observations": [0, 2]}, ValueError, "observations must be 0 or 1, got 2"),
         ({"observations": []}, ValueError, "observations is empty"),
-        ({"observations": [[0, 1]]}, ValueError, "must be a 1-D sequence"),
+        ({"observations": [[[0, 1]]]}, ValueError, "must be a 1-D sequence or a 2-D"),
+        ({"observations": np.zeros((2, 0))}, ValueError, "observations is empty"),
         ({"observations": [0, np.nan]}, ValueError, "observations contains NaN"),
         ({"observations": ["a"]}, TypeError, "observations must hold real numbers"),
         (
@@ -116,6 +120,124 @@ def test_units():
 def test_bad_input(kwargs, error, match):
     with pytest.raises(error, match=match):
         beliefs.track_bernoulli(**kwargs)
+
+
+@pytest.mark.parametrize("hazard", [0.0, 0.05])
+def test_surprise_equals_the_divergence_of_the_beliefs(hazard):
+    """The decomposition used inside track_bernoulli against D(posterior || prior)
+    computed by kt.bayesian_surprise from the stored beliefs."""
+    rng = np.random.default_rng(11)
+    flips = (rng.random(300) < 0.3).astype(int)
+    track = beliefs.track_bernoulli(flips, hazard=hazard, n_grid=60)
+    uniform = np.full(60, 1 / 60)
+    before = np.vstack([uniform, track.beliefs[:-1]])
+    priors = (1 - hazard) * before + hazard * uniform
+    want = kt.bayesian_surprise(priors, track.beliefs)
+    np.testing.assert_allclose(track.surprise, want, rtol=1e-9, atol=1e-13)
+    # and the surprisal is -log2 of the predictive probability
+    predictive = np.where(flips == 1, priors @ track.grid, priors @ (1 - track.grid))
+    np.testing.assert_allclose(track.surprisal, -np.log2(predictive), rtol=1e-12)
+
+
+def test_batch_equals_each_stream_alone():
+    rng = np.random.default_rng(3)
+    flips = (rng.random((4, 50)) < 0.4).astype(int)
+    batch = beliefs.track_bernoulli(flips, hazard=0.05, n_grid=40)
+    lean = beliefs.track_bernoulli(flips, hazard=0.05, n_grid=40, keep_beliefs=False)
+    assert batch.surprise.shape == (4, 50) and batch.beliefs.shape == (4, 50, 40)
+    assert lean.beliefs is None
+    for i, row in enumerate(flips):
+        alone = beliefs.track_bernoulli(row, hazard=0.05, n_grid=40)
+        np.testing.assert_allclose(batch.beliefs[i], alone.beliefs, rtol=1e-12)
+        for name in ("surprise", "surprisal", "entropy", "mean"):
+            want = getattr(alone, name)
+            np.testing.assert_allclose(getattr(batch, name)[i], want, rtol=1e-12)
+            np.testing.assert_allclose(getattr(lean, name)[i], want, rtol=1e-12)
+
+
+def test_hazard_forgets_a_firm_belief():
+    """After 400 tails the no-change belief barely moves on 20 heads; the
+    change-aware one (h = 0.05) moves its mean most of the way to 1."""
+    flips = np.r_[np.zeros(400, int), np.ones(20, int)]
+    plain = beliefs.track_bernoulli(flips)
+    aware = beliefs.track_bernoulli(flips, hazard=0.05)
+    # no change: Beta(21, 401) has mean 21/422 (grid close to it)
+    assert plain.mean[-1] == pytest.approx(21 / 422, rel=0.02)
+    assert aware.mean[-1] > 0.8
+    assert aware.surprise[400] > 10 * plain.surprise[400]  # the first head
+
+
+# --------------------------------------------------------------------------
+# window_totals and change_detected
+# --------------------------------------------------------------------------
+
+
+@given(
+    st.lists(st.floats(-100, 100), min_size=1, max_size=30),
+    st.integers(1, 30),
+)
+def test_window_totals_against_a_loop(values, width):
+    width = min(width, len(values))
+    got = beliefs.window_totals(values, width)
+    want = [sum(values[j : j + width]) for j in range(len(values) - width + 1)]
+    np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-9)
+
+
+def test_change_detected_by_hand():
+    # change after 4 observations; skip the first; horizon 2
+    x = np.array([9.0, 1.0, 2.0, 1.0, 0.0, 3.0, 5.0])
+    # before (width 1): observations 2..4 -> max 2; after: obs 5, 6 -> max 3
+    assert beliefs.change_detected(x, 4, skip=1, horizon=2) is True
+    # not skipping the first observation (9) hides the change
+    assert beliefs.change_detected(x, 4, horizon=2) is False
+    # the 7th observation (5) is beyond a horizon of 2
+    y = np.array([0.0, 1.0, 2.0, 1.0, 0.0, 0.0, 5.0])
+    assert beliefs.change_detected(y, 4, horizon=2) is False
+    assert beliefs.change_detected(y, 4, horizon=3) is True
+    # width 2: before windows (1,2),(2,3),(3,4) -> 1, 3, 3; after windows end
+    # at obs 5, 6 -> (4,5) = 1, (5,6) = 0: not detected, though it straddles
+    z = np.array([0.0, 1.0, 2.0, 1.0, 0.0, 0.0, 9.0])
+    assert beliefs.change_detected(z, 4, width=2, horizon=2) is False
+    # ties are not detections
+    assert beliefs.change_detected([1.0, 0.0, 1.0], 2, horizon=1) is False
+
+
+def test_change_detected_batch():
+    x = np.array([[0.0, 1.0, 0.0, 2.0], [0.0, 3.0, 0.0, 2.0]])
+    np.testing.assert_array_equal(
+        beliefs.change_detected(x, 2, horizon=2), [True, False]
+    )
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"change_at": 2, "width": 0}, ValueError, "need width >= 1"),
+        ({"change_at": 2, "horizon": 0}, ValueError, "horizon >= 1"),
+        ({"change_at": 2, "skip": -1}, ValueError, "skip >= 0"),
+        ({"change_at": 2, "skip": 2}, ValueError, "skip \\+ width <= change_at"),
+        ({"change_at": 3, "horizon": 2}, ValueError, "change_at \\+ horizon <= n"),
+        ({"change_at": 2.0}, TypeError, "change_at must be an integer"),
+        ({"change_at": 2, "width": True}, TypeError, "width must be an integer"),
+    ],
+)
+def test_change_detected_bad_input(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        beliefs.change_detected([0.0, 1.0, 2.0, 3.0], **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("args", "error", "match"),
+    [
+        (([1.0, 2.0], 3), ValueError, "width must be between 1 and the 2"),
+        (([1.0, 2.0], 0), ValueError, "width must be between"),
+        (([1.0, 2.0], 1.5), TypeError, "width must be an integer"),
+        (([1.0, np.nan], 1), ValueError, "values contains NaN"),
+    ],
+)
+def test_window_totals_bad_input(args, error, match):
+    with pytest.raises(error, match=match):
+        beliefs.window_totals(*args)
 
 
 # --------------------------------------------------------------------------

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
+
 from ..approx import (
     beta_bin_probabilities,
     beta_entropy,
@@ -11,6 +13,7 @@ from ..approx import (
     gaussian_rate_distortion,
     gaussian_uniform_quantizer,
 )
+from ..discrete import kl_divergence
 
 
 def _ch06_two_bins() -> float:
@@ -28,9 +31,18 @@ def _ch06_bins_needed() -> float:
 
 
 def _ch06_quantizer_gap() -> float:
-    """Bits above R(D) of the uniform quantiser of N(0, 1) with step 2."""
-    rate, distortion = gaussian_uniform_quantizer(2.0)
+    """Bits above R(D) of the uniform quantiser of N(0, 1) with step 2.
+
+    Cells centred on 0 (``[-1, 1)``, ``[1, 3)``, ...), the quantiser's default.
+    """
+    rate, distortion = gaussian_uniform_quantizer(2.0, offset=0.0)
     return rate - gaussian_rate_distortion(distortion)
+
+
+def _ch06_one_group() -> float:
+    """D(p ‖ uniform) in bits, p = Beta(2, 5) on 64 equal bins, all merged."""
+    p64 = beta_bin_probabilities(2, 5, 64)
+    return kl_divergence(p64, np.full(64, 1 / 64))
 
 
 ANSWERS: dict[str, tuple[str, Callable[[], float]]] = {
@@ -39,5 +51,12 @@ ANSWERS: dict[str, tuple[str, Callable[[], float]]] = {
         "fewest bins keeping Beta(2, 5)'s loss under 0.01 bits",
         _ch06_bins_needed,
     ),
-    "06.3": ("bits above R(D) of the step-2 quantiser of N(0, 1)", _ch06_quantizer_gap),
+    "06.3": (
+        "bits above R(D) of the step-2 quantiser of N(0, 1), cells centred on 0",
+        _ch06_quantizer_gap,
+    ),
+    "06.4": (
+        "D(p‖q) in bits when the 64 outcomes of Beta(2, 5) form one group",
+        _ch06_one_group,
+    ),
 }
