@@ -25,7 +25,8 @@ from ._validation import checked_distributions, log_base, result
 from .discrete import kl_divergence
 
 __all__ = [
-    "doubling_time",
+    "bets_per_doubling",
+    "first_passage_times",
     "growth_rate",
     "kelly_fractions",
     "simulate_log_wealth",
@@ -86,7 +87,11 @@ def growth_rate(
     ``1/q`` when the outcomes follow ``r``. With ``r = p`` (the default)
     it is :math:`D(p \\,\\|\\, q)`, never negative; with ``r != p`` it is
     negative whenever the truth is closer to the market than to the
-    bettor. Wealth after ``n`` races is about ``base ** (n * W)``.
+    bettor. By the law of large numbers :math:`\\frac{1}{n}\\log S_n \\to W`
+    with probability one (for :math:`S_0 = 1`), so the wealth after ``n``
+    races is ``base ** (n * (W + e_n))`` with ``e_n -> 0``; the gap
+    :math:`\\log S_n - n W` itself does not settle, its spread grows like
+    :math:`\\sqrt{n}`.
 
     Parameters
     ----------
@@ -119,24 +124,32 @@ def growth_rate(
     return result(np.asarray(g).reshape(lead))
 
 
-def doubling_time(growth: ArrayLike) -> float | np.ndarray:
-    """Races needed, on average, to double wealth: ``1 / W`` for ``W`` in bits.
+def bets_per_doubling(growth: ArrayLike) -> float | np.ndarray:
+    """The reciprocal growth rate ``1 / W``: bets per doubling of typical wealth.
+
+    With a growth rate of ``W`` bits per bet, the log-average wealth
+    :math:`2^{\\mathbb{E}[\\log_2 S_n]} = S_0\\, 2^{n W}` doubles every
+    ``1 / W`` bets, and :math:`\\frac{1}{n}\\log_2 (S_n / S_0) \\to W` for a single
+    bettor. ``1 / W`` is *not* the mean number of bets until the
+    wealth first doubles: by Wald's identity that mean is
+    :math:`\\mathbb{E}[\\log_2 (S_\\tau / S_0)] / W \\ge 1 / W`, larger because
+    the first doubling overshoots; see :func:`first_passage_times`.
 
     Parameters
     ----------
     growth : array_like
-        Growth rates in bits per race (as from :func:`growth_rate`).
+        Growth rates in bits per bet (as from :func:`growth_rate`).
 
     Returns
     -------
     float or ndarray
-        ``1 / growth`` where the growth is positive; ``inf`` where it is zero
-        or negative (wealth never doubles in the long run).
+        ``1 / growth``, in bets, where the growth is positive; ``inf`` where
+        it is zero or negative (the typical wealth never doubles).
 
     Examples
     --------
     >>> from kltools import betting
-    >>> betting.doubling_time([0.25, 0.0, -1.0])
+    >>> betting.bets_per_doubling([0.25, 0.0, -1.0])
     array([ 4., inf, inf])
     """
     g = np.asarray(growth, dtype=np.float64)
@@ -144,6 +157,56 @@ def doubling_time(growth: ArrayLike) -> float | np.ndarray:
         raise ValueError("growth contains NaN entries")
     safe = np.where(g > 0, g, 1.0)
     return result(np.where(g > 0, 1.0 / safe, math.inf))
+
+
+def first_passage_times(log_wealth: ArrayLike, level: float = 1.0) -> np.ndarray:
+    """The first bet after which each path of log-wealth reaches ``level``.
+
+    For paths :math:`\\log_2 (S_n / S_0)`, ``n = 0, 1, ...`` (as from
+    :func:`simulate_log_wealth`), the first passage time is
+    :math:`\\tau = \\min\\{n \\ge 1 : \\log_2 (S_n / S_0) \\ge \\text{level}\\}`;
+    with ``level = 1`` bit it is the number of bets until the wealth first
+    doubles. A path counts as reaching the level when it comes within
+    ``1e-12 * max(1, |level|)`` of it, so that an exact doubling reached
+    through rounded logarithms is not missed.
+
+    Parameters
+    ----------
+    log_wealth : array_like, shape (..., n_races + 1)
+        Log-wealth paths along the last axis, starting at bet 0.
+    level : float, optional
+        The level to reach, in the units of the paths (1 bit: a doubling).
+
+    Returns
+    -------
+    ndarray of float, shape (...)
+        The first passage time of each path in bets, ``inf`` for a path that
+        does not reach the level within its length.
+
+    Examples
+    --------
+    >>> from kltools import betting
+    >>> paths = [[0, 0.6, -0.4, 0.2, 1.2], [0, -1, -2, -1, 0], [0, 1, 2, 3, 4]]
+    >>> betting.first_passage_times(paths)
+    array([ 4., inf,  1.])
+    """
+    w = np.asarray(log_wealth)
+    if not np.issubdtype(w.dtype, np.number) or np.iscomplexobj(w):
+        raise TypeError(f"log_wealth must hold real numbers, got dtype {w.dtype}")
+    w = w.astype(np.float64)
+    if w.ndim < 1 or w.shape[-1] < 2:
+        raise ValueError(
+            "log_wealth must have paths of at least 2 entries (bets 0 and 1) "
+            f"along its last axis, got shape {w.shape}"
+        )
+    if np.isnan(w).any():
+        raise ValueError("log_wealth contains NaN entries")
+    lev = float(level)
+    if not math.isfinite(lev):
+        raise ValueError(f"level must be a finite number, got {level!r}")
+    hit = w[..., 1:] >= lev - 1e-12 * max(1.0, abs(lev))
+    first = np.argmax(hit, axis=-1) + 1.0
+    return np.where(hit.any(axis=-1), first, math.inf)
 
 
 def simulate_log_wealth(

@@ -1,5 +1,6 @@
 """Tests of kltools.betting: Kelly fractions, growth rates as KL divergences,
-the simulated log-wealth paths, doubling times, and refused input."""
+the simulated log-wealth paths, bets per doubling and first doubling times
+(against an exact dynamic programme), and refused input."""
 
 from __future__ import annotations
 
@@ -80,8 +81,77 @@ def test_kelly_fractions_are_the_beliefs():
 @pytest.mark.parametrize(
     ("growth", "expected"), [(0.5, 2.0), (0.0, math.inf), (-0.3, math.inf)]
 )
-def test_doubling_time(growth, expected):
-    assert betting.doubling_time(growth) == expected
+def test_bets_per_doubling(growth, expected):
+    assert betting.bets_per_doubling(growth) == expected
+
+
+def test_first_passage_times_of_hand_made_paths():
+    paths = [
+        [0.0, 0.6, -0.4, 0.2, 1.2],  # reaches 1 bit at bet 4
+        [0.0, -1.0, -2.0, -1.0, 0.0],  # never
+        [0.0, 1.0, 2.0, 3.0, 4.0],  # exactly 1 bit at bet 1 counts
+        [0.0, 0.5, 0.7, 0.99, 0.5],  # close is not enough
+        [1.5, 0.0, 0.0, 0.0, 0.0],  # bet 0 does not count
+    ]
+    np.testing.assert_array_equal(
+        betting.first_passage_times(paths), [4, math.inf, 1, math.inf, math.inf]
+    )
+    # an upward passage: the first bet at or above the level
+    np.testing.assert_array_equal(
+        betting.first_passage_times(paths, level=0.5), [1, math.inf, 1, 1, math.inf]
+    )
+
+
+def test_first_passage_counts_an_exact_doubling_through_rounded_logs():
+    # four wins at odds 2 ** (1/4) double the wealth exactly, but the rounded
+    # log2 steps add up to 0.9999999999999998 bits
+    step = math.log2(2 ** (1 / 4))
+    path = np.concatenate([[0.0], np.cumsum([step] * 4)])
+    assert path[-1] < 1
+    assert betting.first_passage_times(path) == 4
+
+
+def _exact_coin_first_doubling(n_max=2000):
+    """P(tau = n) for a right Kelly bettor on a 3/4 coin at even odds, by a
+    dynamic programme over the number of heads (the slow, obvious reference)."""
+    up = math.log2(1.5)  # heads: wealth times 3/2; tails: times 1/2
+    alive = np.array([1.0])  # P(h heads so far and not yet doubled)
+    pmf = np.zeros(n_max + 1)
+    for n in range(1, n_max + 1):
+        nxt = np.zeros(n + 1)
+        nxt[1:] += 0.75 * alive
+        nxt[:-1] += 0.25 * alive
+        h = np.arange(n + 1)
+        hit = h * up - (n - h) >= 1 - 1e-12
+        pmf[n] = nxt[hit].sum()
+        nxt[hit] = 0.0
+        alive = nxt
+    return pmf
+
+
+def test_first_doubling_of_the_coin_bettor_against_the_exact_law():
+    pmf = _exact_coin_first_doubling()
+    n = np.arange(pmf.size)
+    exact_mean = float(n @ pmf)
+    assert pmf.sum() == pytest.approx(1.0, abs=1e-12)
+    assert pmf[1] == 0.0 and pmf[2] == pytest.approx(9 / 16, abs=1e-15)  # HH
+    growth = betting.growth_rate([0.75, 0.25], [0.5, 0.5])
+    # Wald: the mean wait exceeds 1/D, which is not the mean wait
+    assert exact_mean > betting.bets_per_doubling(growth) + 1
+    paths = betting.simulate_log_wealth(
+        [0.75, 0.25], [0.5, 0.5], n_bettors=4000, n_races=300, rng=3
+    )
+    tau = betting.first_passage_times(paths)
+    assert np.isfinite(tau).all()
+    se = tau.std(ddof=1) / math.sqrt(tau.size)
+    assert abs(tau.mean() - exact_mean) < 4 * se
+    assert np.median(tau) == 2.0
+    share = np.mean(tau == 2)
+    assert abs(share - 9 / 16) < 4 * math.sqrt(9 / 16 * 7 / 16 / tau.size)
+    # Wald's identity on the sample: E[tau] D = E[log2 S_tau]
+    at_tau = paths[np.arange(tau.size), tau.astype(int)]
+    assert np.all(at_tau >= 1)
+    assert at_tau.mean() / growth == pytest.approx(tau.mean(), rel=0.05)
 
 
 @pytest.mark.parametrize("r", [None, [0.3, 0.4, 0.3], [0.6, 0.2, 0.2]])
@@ -139,9 +209,29 @@ def test_simulation_is_seeded():
             r"p must hold real numbers",
         ),
         (
-            lambda: betting.doubling_time(float("nan")),
+            lambda: betting.bets_per_doubling(float("nan")),
             ValueError,
             r"growth contains NaN",
+        ),
+        (
+            lambda: betting.first_passage_times([[0.0, float("nan")]]),
+            ValueError,
+            r"log_wealth contains NaN",
+        ),
+        (
+            lambda: betting.first_passage_times([0.0]),
+            ValueError,
+            r"log_wealth must have paths of at least 2 entries",
+        ),
+        (
+            lambda: betting.first_passage_times([["a", "b"]]),
+            TypeError,
+            r"log_wealth must hold real numbers",
+        ),
+        (
+            lambda: betting.first_passage_times([0.0, 1.0], level=math.inf),
+            ValueError,
+            r"level must be a finite number",
         ),
         (
             lambda: betting.simulate_log_wealth(

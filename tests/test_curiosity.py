@@ -1,6 +1,8 @@
 """Tests of kltools.curiosity: expected information gain of a Beta-Bernoulli
-arm (closed form, entropy form, Monte Carlo), the chain rule over steps, and
-the bandit runs (determinism, policies, bad input)."""
+arm (closed form, entropy form, Monte Carlo), of a noisy reading (a hand
+formula and scipy quadrature), the chain rule over steps, and the bandit
+runs (determinism, policies and their tie rule, noisy readings on the grid
+against the exact Beta model, bad input)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy import integrate, stats
 
 import kltools as kt
 from kltools import curiosity
@@ -118,11 +121,148 @@ def test_run_is_deterministic_and_consistent(policy):
     assert "BanditRun" in repr(r1)
 
 
+def _binary_entropy(s):
+    return -(s * math.log(s) + (1 - s) * math.log(1 - s)) if 0 < s < 1 else 0.0
+
+
+def _uniform_noisy_gain_nats(eps):
+    """I(Y; Θ) for a uniform belief and flip eps, by hand: H(Y) = ln 2 and
+    E[H(s)] with s = eps + (1 - 2 eps) θ uniform on [eps, 1 - eps], from the
+    antiderivative F of the binary entropy."""
+
+    def antiderivative(s):
+        out = s**2 / 4 - (1 - s) ** 2 / 4
+        if s > 0:
+            out -= s**2 / 2 * math.log(s)
+        if s < 1:
+            out += (1 - s) ** 2 / 2 * math.log(1 - s)
+        return out
+
+    mean_h = (antiderivative(1 - eps) - antiderivative(eps)) / (1 - 2 * eps)
+    return math.log(2) - mean_h
+
+
+@pytest.mark.parametrize("eps", [0.0, 0.01, 0.1, 0.25, 0.4, 0.49])
+def test_reading_gain_of_a_uniform_belief_by_hand(eps):
+    got = curiosity.reading_information_gain(1, 1, eps, base=math.e)
+    assert got == pytest.approx(_uniform_noisy_gain_nats(eps), rel=1e-10)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "eps"),
+    [(4, 2, 0.1), (0.5, 0.5, 0.2), (30, 30, 0.05), (1, 29, 0.3), (50, 3, 0.45)],
+)
+def test_reading_gain_against_quadrature(a, b, eps):
+    def integrand(t):
+        return stats.beta.pdf(t, a, b) * _binary_entropy(eps + (1 - 2 * eps) * t)
+
+    mean_h, _ = integrate.quad(integrand, 0, 1, limit=200, epsabs=1e-13)
+    m = a / (a + b)
+    expected = _binary_entropy(eps + (1 - 2 * eps) * m) - mean_h
+    got = curiosity.reading_information_gain(a, b, eps, base=math.e)
+    assert got == pytest.approx(expected, rel=1e-8, abs=1e-13)
+
+
+def test_reading_gain_without_noise_is_the_closed_form_and_falls_with_noise():
+    a, b = np.array([1.0, 4.0, 0.5]), np.array([1.0, 2.0, 0.5])
+    np.testing.assert_allclose(
+        curiosity.reading_information_gain(a, b),
+        curiosity.expected_information_gain(a, b),
+        rtol=1e-12,
+    )
+    eps = np.linspace(0, 0.5, 11)
+    g = curiosity.reading_information_gain(4, 2, eps)
+    assert np.all(np.diff(g) < 0)  # data processing: noise only loses
+    assert g[-1] == 0.0  # a fair-coin reading teaches nothing
+
+
+def test_reading_gain_refuses_bad_flip():
+    with pytest.raises(ValueError, match=r"flip must be in \[0, 0.5\]"):
+        curiosity.reading_information_gain(1, 1, 0.7)
+    with pytest.raises(ValueError, match=r"flip must be a probability"):
+        curiosity.reading_information_gain(1, 1, -0.1)
+
+
+@pytest.mark.parametrize("policy", curiosity.POLICIES)
+@pytest.mark.parametrize("flip", [0.0, [0.0, 0.2, 0.5]])
+def test_batched_runs_are_the_single_runs(policy, flip):
+    p, seeds = [0.2, 0.6, 0.9], [4, 0, 11]
+    batch = curiosity.run_bandits(
+        p, policy, 25, seeds=seeds, prior_a=[1, 2, 1], flip=flip
+    )
+    for seed, got in zip(seeds, batch, strict=True):
+        one = curiosity.run_bandit(
+            p, policy, 25, prior_a=[1, 2, 1], flip=flip, seed=seed
+        )
+        np.testing.assert_array_equal(got.arms, one.arms)
+        np.testing.assert_array_equal(got.outcomes, one.outcomes)
+        np.testing.assert_allclose(got.model_error, one.model_error, rtol=1e-12)
+        np.testing.assert_allclose(got.learned, one.learned, rtol=1e-10, atol=1e-14)
+        np.testing.assert_allclose(got.gains, one.gains, rtol=1e-10, atol=1e-14)
+
+
 def test_information_agent_prefers_the_unknown_arm():
     run = curiosity.run_bandit(
         [0.5, 0.5], "information", 10, prior_a=[1, 50], prior_b=[1, 50]
     )
     assert np.all(run.arms == 0)
+
+
+def test_information_agent_is_round_robin_while_gains_tie():
+    # With uniform priors every gain ties in the first round, and after one
+    # pull of each arm G(2, 1) = G(1, 2) ties again: the tie rule (lowest arm,
+    # within a relative tolerance) makes the first 2k pulls round robin.
+    p = [0.2, 0.7, 0.4, 0.5, 0.9, 0.1]
+    for seed in range(20):
+        run = curiosity.run_bandit(p, "information", 12, seed=seed)
+        np.testing.assert_array_equal(run.arms, list(range(6)) * 2)
+    assert curiosity.expected_information_gain(2, 1) == pytest.approx(
+        curiosity.expected_information_gain(1, 2), rel=1e-14
+    )
+
+
+def test_least_counted_pulls_the_arm_with_least_evidence():
+    # evidence a + b: 2 and 6; arm 0 catches up in four pulls, then turns
+    run = curiosity.run_bandit(
+        [0.5, 0.5], "least_counted", 8, prior_a=[1, 3], prior_b=[1, 3]
+    )
+    np.testing.assert_array_equal(run.arms, [0, 0, 0, 0, 0, 1, 0, 1])
+
+
+def test_broken_sensor_is_never_read_and_grid_matches_beta():
+    p = [0.3, 0.8]
+    run = curiosity.run_bandit(p, "information", 40, flip=[0.0, 0.5], seed=5)
+    assert np.all(run.arms == 0)  # its expected gain is exactly 0
+    np.testing.assert_array_equal(run.means[:, 1], 0.5)  # never moved
+    # the clean arm's grid belief is the Beta posterior of its counts, to
+    # the accuracy of the 512-point midpoint grid
+    a, b = run.a[:, 0], run.b[:, 0]
+    np.testing.assert_allclose(run.means[:, 0], a / (a + b), atol=1e-5)
+    exact = kt.beta_kl(a[1:], b[1:], a[:-1], b[:-1])
+    np.testing.assert_allclose(run.gains, exact, atol=1e-4)
+    np.testing.assert_allclose(run.learned, kt.beta_kl(a, b, 1, 1), atol=5e-4)
+    np.testing.assert_allclose(
+        run.model_error, kt.bernoulli_kl(p, run.means).sum(-1), rtol=1e-12
+    )
+
+
+def test_tiny_noise_on_the_grid_reproduces_the_exact_run():
+    p = [0.2, 0.7, 0.4]
+    exact = curiosity.run_bandit(p, "information", 30, seed=2)
+    grid = curiosity.run_bandit(p, "information", 30, flip=1e-12, seed=2)
+    np.testing.assert_array_equal(grid.arms, exact.arms)
+    np.testing.assert_array_equal(grid.outcomes, exact.outcomes)
+    np.testing.assert_allclose(grid.means, exact.means, atol=1e-5)
+    np.testing.assert_allclose(grid.learned, exact.learned, atol=5e-4)
+
+
+def test_noisy_readings_are_flipped_at_the_given_rate():
+    # a pure-noise sensor on an arm that always pays reads 1 half the time
+    run = curiosity.run_bandit([1.0, 0.0], "round_robin", 4000, flip=0.5, seed=1)
+    ones = run.outcomes[run.arms == 0].mean()
+    assert abs(ones - 0.5) < 4 * math.sqrt(0.25 / 2000)
+    run = curiosity.run_bandit([1.0, 0.0], "round_robin", 4000, flip=0.1, seed=1)
+    assert abs(run.outcomes[run.arms == 0].mean() - 0.9) < 4 * math.sqrt(0.09 / 2000)
 
 
 def test_round_robin_takes_turns():
@@ -138,12 +278,20 @@ def test_round_robin_takes_turns():
         ({"policy": "greedy"}, ValueError, r"policy must be one of"),
         ({"n_steps": 0}, ValueError, r"n must be a positive integer"),
         ({"prior_a": -1.0}, ValueError, r"prior_a must be > 0"),
+        ({"prior_b": [1.0, 2.0, 3.0]}, ValueError, r"prior_b must be one number or"),
+        ({"flip": 0.7}, ValueError, r"flip must be in \[0, 0.5\]"),
+        ({"flip": [0.1, 0.2, 0.3]}, ValueError, r"flip must be one number or one"),
     ],
 )
 def test_run_bandit_refuses_bad_input(kwargs, error, match):
     args = {"true_p": [0.3, 0.6], "policy": "random", "n_steps": 5, **kwargs}
     with pytest.raises(error, match=match):
         curiosity.run_bandit(**args)
+
+
+def test_run_bandits_refuses_no_seeds():
+    with pytest.raises(ValueError, match=r"seeds must hold at least one seed"):
+        curiosity.run_bandits([0.3, 0.6], "random", 5, seeds=[])
 
 
 def test_gain_functions_refuse_bad_input():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..betting import doubling_time, growth_rate
+from ..betting import bets_per_doubling, growth_rate
 
 
 def _ch08_coin_growth() -> float:
@@ -12,9 +12,10 @@ def _ch08_coin_growth() -> float:
     return growth_rate([0.75, 0.25], [0.5, 0.5])
 
 
-def _ch08_coin_doubling() -> float:
-    """Races for that bettor's wealth to double, on average: 1 / growth."""
-    return float(doubling_time(_ch08_coin_growth()))
+def _ch08_coin_bets_per_doubling() -> float:
+    """The reciprocal growth rate 1 / D of that bettor: tosses per doubling of
+    the log-average wealth (not the mean wait for a first doubling)."""
+    return float(bets_per_doubling(_ch08_coin_growth()))
 
 
 def _ch08_race_growth() -> float:
@@ -36,7 +37,11 @@ ANSWERS: dict[str, tuple[str, Callable[[], float]]] = {
         "growth of a right Kelly bettor on a 3/4 coin at even odds, bits per bet",
         _ch08_coin_growth,
     ),
-    "08.2": ("doubling time of that bettor's wealth, in bets", _ch08_coin_doubling),
+    "08.2": (
+        "reciprocal growth rate 1/D of that bettor: bets per doubling of the "
+        "log-average wealth",
+        _ch08_coin_bets_per_doubling,
+    ),
     "08.3": (
         "growth of the three-horse bettor under the truth r, bits per race",
         _ch08_race_growth,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._validation import as_probability
-from ..betting import doubling_time, growth_rate
+from ..betting import bets_per_doubling, growth_rate
 from ..discrete import kl_divergence
 from ._core import Explorable, make, register
 
@@ -24,7 +24,7 @@ def _betting_kelly_quantities(v: dict[str, Any]) -> dict[str, float]:
         "kl_rq": kl_divergence(r, q),
         "kl_rp": kl_divergence(r, p),
         "growth": g,
-        "doubling": float(doubling_time(g)),
+        "bets_per_doubling": float(bets_per_doubling(g)),
     }
 
 
@@ -37,9 +37,10 @@ def betting_kelly(
     probability ``q(A)`` and the true probability ``r(A)``, each in
     [0.01, 0.99]; a button sets the truth equal to the belief. The widget
     shows :math:`D(p\\|q)`, :math:`D(r\\|q)`, :math:`D(r\\|p)`, the growth
-    rate :math:`D(r\\|q) - D(r\\|p)` of a Kelly bettor (bits per bet), the
-    doubling time of wealth (bets), and the growth rate as a line over every
-    truth ``r(A)``.
+    rate :math:`G = D(r\\|q) - D(r\\|p)` of a Kelly bettor (bits per bet), the
+    reciprocal growth rate :math:`1/G` (bets per doubling of the log-average
+    wealth, not the mean wait for a first doubling), and the growth rate as a
+    line over every truth ``r(A)``.
 
     Parameters
     ----------

@@ -15,7 +15,7 @@ function bettingKelly({ model, el }) {
     kl_rq: output("kl_rq", "D(r‖q), market's error"),
     kl_rp: output("kl_rp", "D(r‖p), your error"),
     growth: output("growth", "growth D(r‖q) − D(r‖p)", "bits per bet"),
-    doubling: output("doubling", "doubling time of wealth", "bets"),
+    perDoubling: output("bets_per_doubling", "1/G, bets per doubling", "bets"),
   };
   const W = 480, H = 250, L = 62, R = 20, T = 22, B = 40;
   const svg = frame(W, H);
@@ -57,7 +57,7 @@ function bettingKelly({ model, el }) {
     outs.kl_rq.set(klDivergence(Rr, Q));
     outs.kl_rp.set(klDivergence(Rr, P));
     outs.growth.set(g);
-    outs.doubling.set(g > 0 ? 1 / g : Infinity);
+    outs.perDoubling.set(g > 0 ? 1 / g : Infinity);
     // the growth is linear in r: scale the plot to its two ends
     const ends = [growthAt(0, P, Q), growthAt(1, P, Q)];
     const scale = Math.max(0.25, ...ends.map(Math.abs));
@@ -91,7 +91,7 @@ function bettingKelly({ model, el }) {
     draw();
   });
   el.append(belief.row, market.row, truth.row, h("div", { class: "kle-row" }, same),
-    outs.kl_pq.row, outs.kl_rq.row, outs.kl_rp.row, outs.growth.row, outs.doubling.row, svg, legend);
+    outs.kl_pq.row, outs.kl_rq.row, outs.kl_rp.row, outs.growth.row, outs.perDoubling.row, svg, legend);
   draw();
 }
 
