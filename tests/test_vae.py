@@ -3,9 +3,13 @@
 Covers: the digits loader (shape, range, labels); the hand-written gradients
 against central finite differences for every parameter; the ELBO's parts
 against a slow reference and against ``kt.vae_kl``; training (ELBO rises,
-a huge ``beta`` collapses the posterior, same seed gives the same run); the
-exported decoder against ``decode``, through JSON; and bad input. Models and
-runs are small: the whole file takes a few seconds.
+a huge ``beta`` collapses the posterior, same seed gives the same run, the
+flat Adam loop against an array-by-array reference, the annealed step size,
+warm starts from ``VAE.copy``); the rate split against closed cases, scipy
+quadrature and a one-table computation; the log evidence on a grid against
+a decoder that ignores ``z``, importance sampling and ``scipy.integrate``;
+the exported decoder against ``decode``, through JSON; and bad input.
+Models and runs are small: the whole file takes some seconds.
 """
 
 from __future__ import annotations
@@ -15,10 +19,18 @@ import math
 
 import numpy as np
 import pytest
+from scipy import integrate, special, stats
 
 import kltools as kt
 from kltools.data import load_digits
-from kltools.vae import RECOMMENDED, VAE, decode_exported, train
+from kltools.vae import (
+    RECOMMENDED,
+    VAE,
+    decode_exported,
+    evidence_by_quadrature,
+    rate_decomposition,
+    train,
+)
 
 
 @pytest.fixture(scope="module")
@@ -198,6 +210,276 @@ def test_recommended_settings_are_the_defaults():
         assert defaults[key] == RECOMMENDED[key]
 
 
+# ----------------------------------------------- the training loop itself
+
+
+def _reference_train(model, X, epochs, batch_size, lr, beta, seed, anneal=0):
+    """The Adam loop written array by array, with the step size per step."""
+    rng = np.random.default_rng(seed)
+    n = X.shape[0]
+    m1 = {k: np.zeros_like(v) for k, v in model.params.items()}
+    m2 = {k: np.zeros_like(v) for k, v in model.params.items()}
+    steps = epochs * -(-n // batch_size)
+    window = anneal * -(-n // batch_size)
+    kls, step = [], 0
+    for _ in range(epochs):
+        order = rng.permutation(n)
+        for start in range(0, n, batch_size):
+            batch = X[order[start : start + batch_size]]
+            eps = rng.standard_normal((batch.shape[0], model.n_latent))
+            mu, log_var = model.encode(batch)
+            kls.append(float(np.mean(kt.vae_kl(mu, log_var, base=math.e))))
+            _, grads = model.loss_and_grads(batch, eps, beta)
+            left = steps - step
+            step += 1
+            rate = lr if left > window else lr * left / window
+            c1, c2 = 1 - 0.9**step, 1 - 0.999**step
+            a, e = rate * math.sqrt(c2) / c1, 1e-8 * math.sqrt(c2)
+            for k, g in grads.items():
+                m1[k] = 0.9 * m1[k] + (1 - 0.9) * g
+                m2[k] = 0.999 * m2[k] + (1 - 0.999) * (g * g)
+                model.params[k] -= a * m1[k] / (np.sqrt(m2[k]) + e)
+    return kls
+
+
+@pytest.mark.parametrize("anneal", [0, 1, 3])
+def test_training_matches_an_array_by_array_reference(small_digits, anneal):
+    X, _ = small_digits
+    fast, slow = VAE(64, 16, seed=5), VAE(64, 16, seed=5)
+    fast_params = dict(fast.params)  # the model keeps its own arrays
+    history = train(fast, X, epochs=3, batch_size=64, lr=3e-3, anneal=anneal, seed=2)
+    _reference_train(slow, X, 3, 64, 3e-3, 1.0, seed=2, anneal=anneal)
+    for name, p in fast.params.items():
+        assert p is fast_params[name]
+        np.testing.assert_allclose(p, slow.params[name], rtol=1e-10, atol=1e-13)
+    assert len(history["kl"]) == 3
+
+
+def test_history_kl_is_vae_kl_of_the_batch(small_digits):
+    X, _ = small_digits
+    model = VAE(64, 16, seed=1)
+    mu, log_var = model.encode(X)
+    history = train(model, X, epochs=1, batch_size=X.shape[0], seed=0)
+    expected = np.mean(kt.vae_kl(mu, log_var, base=math.e))
+    assert history["kl"][0] == pytest.approx(expected, rel=1e-13)  # batch shuffled
+
+
+def test_annealing_ends_with_a_tiny_step(small_digits):
+    # anneal = epochs: the last of S steps uses lr / S, so the weights barely
+    # move at the end; without annealing they keep moving at full speed.
+    X, _ = small_digits
+    moves = {}
+    for anneal in (0, 4):
+        model = VAE(64, 16, seed=0)
+        train(model, X, epochs=4, batch_size=100, anneal=anneal, seed=0)
+        before = model.copy()
+        # one more step of the same schedule's last step size
+        steps = 4 * 3
+        lr = 3e-3 if anneal == 0 else 3e-3 / steps
+        train(model, X[:100], epochs=1, batch_size=100, lr=lr, seed=9)
+        moves[anneal] = max(
+            float(np.abs(model.params[k] - before.params[k]).max())
+            for k in model.params
+        )
+    # Adam's first step moves each weight by about lr
+    assert moves[0] == pytest.approx(3e-3, rel=0.05)
+    assert moves[4] == pytest.approx(3e-3 / 12, rel=0.05)
+
+
+def test_copy_is_independent(small_digits):
+    X, _ = small_digits
+    model = VAE(64, 16, activation="tanh", seed=3)
+    twin = model.copy()
+    assert repr(twin) == repr(model)
+    for name in model.params:
+        assert twin.params[name] is not model.params[name]
+        np.testing.assert_array_equal(twin.params[name], model.params[name])
+    saved = {k: v.copy() for k, v in model.params.items()}
+    train(twin, X, epochs=1, seed=0)
+    for name in model.params:
+        np.testing.assert_array_equal(model.params[name], saved[name])
+    assert not np.array_equal(twin.params["enc_W"], saved["enc_W"])
+
+
+def test_warm_start_continues_from_the_weights(small_digits):
+    X, _ = small_digits
+    model = VAE(64, 32, seed=0)
+    train(model, X, epochs=10, batch_size=32, seed=0)
+    trained = model.elbo(X, 0, n_samples=5)[0]
+    fresh = VAE(64, 32, seed=0).elbo(X, 0, n_samples=5)[0]
+    warm = model.copy()
+    history = train(warm, X, epochs=2, batch_size=32, anneal=2, seed=1)
+    assert history["elbo"][0] > fresh + 5  # the first epoch starts where it was
+    assert warm.elbo(X, 0, n_samples=5)[0] > trained - 0.5
+
+
+# ------------------------------------------------------ the rate split
+
+
+def test_rate_split_of_identical_posteriors_has_no_information(rng):
+    mu = np.tile([0.7, -1.2], (6, 1))
+    log_var = np.tile([-0.5, 0.3], (6, 1))
+    split = rate_decomposition(mu, log_var, n_samples=3, rng=rng)
+    assert split.rate == pytest.approx(kt.vae_kl(mu[0], log_var[0], base=math.e))
+    assert abs(split.information) < 1e-12
+    assert split.marginal_kl == pytest.approx(split.rate, abs=1e-12)
+
+
+def test_rate_split_of_separated_posteriors_is_log_n():
+    mu = np.arange(5.0)[:, None] * np.array([[100.0, 0.0]])
+    split = rate_decomposition(mu, np.zeros((5, 2)), rng=0)
+    assert split.information == pytest.approx(math.log(5), abs=1e-10)
+    assert split.rate == pytest.approx(np.mean(0.5 * (mu**2).sum(axis=1)))
+
+
+def test_rate_split_against_quadrature_for_two_gaussians():
+    # x in {1, 2}, q(z | x) = N(-+a, 1): I = h(mixture) - h(N(0, 1))
+    a = 0.8
+    mix = lambda z: 0.5 * (stats.norm.pdf(z, -a) + stats.norm.pdf(z, a))  # noqa: E731
+    h_mix = integrate.quad(lambda z: -mix(z) * math.log(mix(z)), -12, 12)[0]
+    exact = h_mix - 0.5 * math.log(2 * math.pi * math.e)
+    split = rate_decomposition([[-a], [a]], [[0.0], [0.0]], n_samples=50_000, rng=7)
+    assert split.information == pytest.approx(exact, abs=0.01)  # 4 standard errors
+    # D(q(z) || p(z)) of the mixture from N(0, 1), by quadrature too
+    kl = integrate.quad(
+        lambda z: mix(z) * math.log(mix(z) / stats.norm.pdf(z)), -12, 12
+    )[0]
+    assert split.marginal_kl == pytest.approx(kl, abs=0.01)
+    assert split.rate == a * a / 2
+
+
+def test_rate_split_in_chunks_matches_one_table(rng):
+    n = 2500  # more rows than one chunk holds
+    mu = rng.normal(0, 1.5, (n, 2))
+    log_var = rng.normal(-2, 0.5, (n, 2))
+    split = rate_decomposition(mu, log_var, rng=3)
+    eps = np.random.default_rng(3).standard_normal((n, 2))
+    z = mu + np.exp(log_var / 2) * eps
+    table = stats.norm.logpdf(z[:, None, :], mu[None], np.exp(log_var / 2)[None]).sum(
+        axis=-1
+    )
+    own = np.diag(table)
+    expected = np.mean(own - (special.logsumexp(table, axis=1) - math.log(n)))
+    assert split.information == pytest.approx(expected, rel=1e-10)
+    assert split.information <= math.log(n)
+    assert split.rate == pytest.approx(split.information + split.marginal_kl)
+
+
+@pytest.mark.parametrize(
+    ("mu", "log_var", "kwargs", "error", "match"),
+    [
+        ([0.0, 1.0], [0.0, 0.0], {}, ValueError, r"mu must have shape \(n, d\)"),
+        ([[0.0, 1.0]], [[0.0]], {}, ValueError, "log_var must have the shape of mu"),
+        ([[0.0]], [[np.nan]], {}, ValueError, "log_var contains NaN"),
+        ([[0.0]], [[0.0]], {"n_samples": 0}, ValueError, "n_samples must be a"),
+        ([[0.0]], [[0.0]], {"rng": 1.5}, TypeError, "rng must be a numpy Generator"),
+    ],
+)
+def test_rate_split_refuses_bad_input(mu, log_var, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        rate_decomposition(mu, log_var, **kwargs)
+
+
+# ------------------------------------------------- evidence on a grid
+
+
+def test_evidence_of_a_decoder_that_ignores_z(small_digits):
+    X, _ = small_digits
+    model = VAE(64, 16, seed=2)
+    train(model, X, epochs=2, seed=2)
+    model.params["dec_W"][:] = 0.0  # the decoder now draws one image for every z
+    x = X[:5]
+    ev = evidence_by_quadrature(model, x)
+    xhat = model.decode(np.zeros((1, 2)))[0]
+    log_lik = (x * np.log(xhat) + (1 - x) * np.log1p(-xhat)).sum(axis=1)
+    np.testing.assert_allclose(ev.log_evidence, log_lik, atol=1e-4)  # prior mass lost
+    kl = kt.vae_kl(*model.encode(x), base=math.e)
+    np.testing.assert_allclose(ev.elbo, log_lik - kl)
+    np.testing.assert_allclose(ev.gap, kl, atol=1e-4)
+
+
+@pytest.fixture(scope="module")
+def trained_small(small_digits):
+    X, _ = small_digits
+    model = VAE(64, 32, seed=0)
+    train(model, X, epochs=20, batch_size=32, seed=0)
+    return model
+
+
+def test_evidence_against_importance_sampling(trained_small, small_digits):
+    X, _ = small_digits
+    x = X[:4]
+    ev = evidence_by_quadrature(trained_small, x)
+    mu, log_var = trained_small.encode(x)
+    gen = np.random.default_rng(11)
+    n = 200_000
+    for i in range(len(x)):
+        # proposal: the posterior, twice as wide
+        sd = 2 * np.exp(log_var[i] / 2)
+        z = mu[i] + sd * gen.standard_normal((n, 2))
+        xhat = trained_small.decode(z)
+        log_lik = (x[i] * np.log(xhat) + (1 - x[i]) * np.log1p(-xhat)).sum(axis=1)
+        log_w = (
+            log_lik
+            + stats.norm.logpdf(z).sum(axis=1)
+            - stats.norm.logpdf(z, mu[i], sd).sum(axis=1)
+        )
+        estimate = special.logsumexp(log_w) - math.log(n)
+        w = np.exp(log_w - log_w.max())
+        se = w.std() / (w.mean() * math.sqrt(n))  # of the log of the mean weight
+        assert abs(ev.log_evidence[i] - estimate) < 4 * se + 1e-3
+    # the ELBO on the grid against many reparameterised draws
+    sampled = trained_small.elbo(x, rng=3, n_samples=4000)[0]
+    assert ev.elbo.mean() == pytest.approx(sampled, abs=0.02)
+    assert (ev.gap > 0).all()
+
+
+def test_evidence_does_not_depend_on_the_grid(trained_small, small_digits):
+    X, _ = small_digits
+    # ReLU kinks make the rule second order, not exponentially accurate
+    coarse = evidence_by_quadrature(trained_small, X[:20], n_grid=181)
+    fine = evidence_by_quadrature(trained_small, X[:20], limit=5.0, n_grid=301)
+    np.testing.assert_allclose(coarse.log_evidence, fine.log_evidence, atol=2e-4)
+    np.testing.assert_allclose(coarse.elbo, fine.elbo, atol=2e-4)
+
+
+def test_evidence_in_one_dimension_against_quad(small_digits):
+    X, _ = small_digits
+    model = VAE(64, 8, 1, seed=4)
+    train(model, X, epochs=3, seed=4)
+    x = X[7:8]
+    ev = evidence_by_quadrature(model, x, limit=6.0, n_grid=801)
+
+    def lik(z):
+        xhat = model.decode([[z]])[0]
+        return math.exp((x[0] * np.log(xhat) + (1 - x[0]) * np.log1p(-xhat)).sum())
+
+    top = max(math.log(lik(z)) for z in np.linspace(-3, 3, 61))  # keep it O(1)
+    ref = integrate.quad(
+        lambda z: stats.norm.pdf(z) * math.exp(math.log(lik(z)) - top),
+        -8,
+        8,
+        limit=400,
+        epsabs=0,
+        epsrel=1e-6,
+    )[0]
+    assert ev.log_evidence[0] == pytest.approx(math.log(ref) + top, abs=1e-5)
+
+
+def test_evidence_refuses_what_a_grid_cannot_do(trained_small, small_digits):
+    X, _ = small_digits
+    with pytest.raises(ValueError, match="needs n_latent <= 2"):
+        evidence_by_quadrature(VAE(64, 8, 3), X[:2])
+    with pytest.raises(ValueError, match="raise n_grid"):
+        evidence_by_quadrature(trained_small, X[:50], n_grid=11)
+    with pytest.raises(ValueError, match="raise limit"):
+        evidence_by_quadrature(trained_small, X[:50], limit=1.0, n_grid=201)
+    with pytest.raises(ValueError, match="n_grid must be at least 2"):
+        evidence_by_quadrature(trained_small, X[:2], n_grid=1)
+    with pytest.raises(TypeError, match="model must be a VAE"):
+        evidence_by_quadrature("model", X[:2])
+
+
 # --------------------------------------------------------------- export
 
 
@@ -244,6 +526,8 @@ def test_vae_module_reachable_from_the_package():
         ({"beta": -1.0}, r"beta must be a finite number >= 0"),
         ({"beta": float("inf")}, r"beta must be a finite number >= 0"),
         ({"blas_threads": 0}, "blas_threads must be a positive integer"),
+        ({"anneal": -1}, "anneal must be a number of epochs from 0 to"),
+        ({"epochs": 3, "anneal": 4}, "anneal must be a number of epochs from 0 to"),
     ],
 )
 def test_train_refuses_bad_settings(kwargs, match):
@@ -258,6 +542,7 @@ def test_train_refuses_bad_settings(kwargs, match):
         ({"epochs": 2.5}, TypeError, "epochs must be an integer"),
         ({"lr": "fast"}, TypeError, "lr must be a real number"),
         ({"seed": None}, TypeError, "seed must be an integer"),
+        ({"anneal": 1.5}, TypeError, "anneal must be an integer"),
     ],
 )
 def test_train_refuses_wrong_types(kwargs, error, match):
