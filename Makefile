@@ -53,7 +53,9 @@ $(CACHE_STAMP): $(KLTOOLS_SRC)
 # Strict: warnings are errors, references must resolve, and a cell that
 # raises fails the build. Notebooks execute through the jupyter-cache, so a
 # rebuild with nothing changed does not run them again.
+# Exercise ids (06.1) take the chapter's number from its notebook's file name.
 book: $(STAMP) $(VENDOR) $(CACHE_STAMP)
+	$(BIN)/python scripts/chapter_numbers.py
 	$(BIN)/jupyter-book build . --builder html -W -n --keep-going
 
 lint: $(STAMP)

@@ -968,14 +968,14 @@ def evidence_by_quadrature(
     integrand that vanishes at the box's edges the rule is exponentially
     accurate; a ReLU decoder has kinks, which make its error fall like the
     square of the spacing (below :math:`10^{-4}` nats at the default on
-    the models of chapter 5; compare two values of ``n_grid``).
+    the models of chapter 7; compare two values of ``n_grid``).
 
     The ELBO's reconstruction term :math:`\mathbb E_{q(z \mid x)}
     \log p_\theta(x \mid z)` is integrated on the same grid, its weights
     :math:`q(z_g \mid x)` normalised to sum to 1, and its KL term is exact.
     The gap is then the divergence of the encoder from the true posterior,
     :math:`D(q(z \mid x) \,\|\, p_\theta(z \mid x)) \ge 0`
-    (the lower-bound theorem of chapter 5). All in nats.
+    (the lower-bound theorem of chapter 7). All in nats.
 
     Parameters
     ----------

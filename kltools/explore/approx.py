@@ -1,4 +1,4 @@
-"""Explorable of chapter 6: a Beta density binned into k equal bins."""
+"""Explorable of chapter 8: a Beta density binned into k equal bins."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Explorables of chapter 7, Bayesian surprise: one black swan against a
+"""Explorables of chapter 10, Bayesian surprise: one black swan against a
 Beta belief about the fraction of black swans."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Explorables of chapter 8: a Kelly bettor's belief, the market and the truth."""
+"""Explorables of chapter 11: a Kelly bettor's belief, the market and the truth."""
 
 from __future__ import annotations
 

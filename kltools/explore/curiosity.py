@@ -1,4 +1,4 @@
-"""Explorable of chapter 9: what one pull of an arm is expected to teach."""
+"""Explorable of chapter 12: what one pull of an arm is expected to teach."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Explorable of chapter 11: seven measures of how far apart two dragged
+"""Explorable of chapter 15: seven measures of how far apart two dragged
 distributions are (KL both ways, chi-squared, Jensen-Shannon divergence and
 distance, total variation, Hellinger), and two bounds on total variation by
 KL (Pinsker, Bretagnolle-Huber)."""

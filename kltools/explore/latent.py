@@ -1,4 +1,4 @@
-"""Explorables of chapter 5: walking through a VAE's 2-D latent space.
+"""Explorables of chapter 7: walking through a VAE's 2-D latent space.
 
 The decoder of a trained :class:`kltools.vae.VAE` is exported
 (:meth:`~kltools.vae.VAE.export_decoder`), its weights rounded in Python to a

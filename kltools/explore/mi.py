@@ -1,4 +1,4 @@
-"""Explorable of chapter 10: a joint table whose cells the reader reshapes,
+"""Explorable of chapter 13: a joint table whose cells the reader reshapes,
 with every entropy of the pair and their mutual information."""
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ def mi_joint_table(
     ----------
     table : array_like, shape (n_x, n_y), optional
         Initial joint probabilities, 2 to 4 rows and columns, summing to 1.
-        If omitted, chapter 10's weather table (``WEATHER``), with its
+        If omitted, chapter 13's weather table (``WEATHER``), with its
         labels unless others are given.
     x_labels, y_labels : sequence of str, optional
         Names of the values of X (rows) and Y (columns); if omitted,

@@ -1,4 +1,4 @@
-"""Explorables of chapter 12: energy levels in a heat bath, and free energy."""
+"""Explorables of chapter 16: energy levels in a heat bath, and free energy."""
 
 from __future__ import annotations
 

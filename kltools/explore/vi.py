@@ -1,4 +1,4 @@
-"""Explorable of chapter 4: one Gaussian fitted to a two-component mixture,
+"""Explorable of chapter 6: one Gaussian fitted to a two-component mixture,
 under the forward and the reverse KL divergence."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Numeric answers of chapter 6, approximation and compression."""
+"""Numeric answers of chapter 8, approximation and compression."""
 
 from __future__ import annotations
 
@@ -16,12 +16,12 @@ from ..approx import (
 from ..discrete import kl_divergence
 
 
-def _ch06_two_bins() -> float:
+def _two_bins() -> float:
     """p(x) = 2x on [0, 1] kept as two bins: H(1/4, 3/4) - 1 - h(p), in bits."""
     return binning_loss(beta_bin_probabilities(2, 1, 2), 0.5, beta_entropy(2, 1))
 
 
-def _ch06_bins_needed() -> float:
+def _bins_needed() -> float:
     """Fewest equal bins that keep the loss of Beta(2, 5) under 0.01 bits."""
     h = beta_entropy(2, 5)
     k = 1
@@ -30,7 +30,7 @@ def _ch06_bins_needed() -> float:
     return float(k)
 
 
-def _ch06_quantizer_gap() -> float:
+def _quantizer_gap() -> float:
     """Bits above R(D) of the uniform quantiser of N(0, 1) with step 2.
 
     Cells centred on 0 (``[-1, 1)``, ``[1, 3)``, ...), the quantiser's default.
@@ -39,24 +39,24 @@ def _ch06_quantizer_gap() -> float:
     return rate - gaussian_rate_distortion(distortion)
 
 
-def _ch06_one_group() -> float:
+def _one_group() -> float:
     """D(p ‖ uniform) in bits, p = Beta(2, 5) on 64 equal bins, all merged."""
     p64 = beta_bin_probabilities(2, 5, 64)
     return kl_divergence(p64, np.full(64, 1 / 64))
 
 
 ANSWERS: dict[str, tuple[str, Callable[[], float]]] = {
-    "06.1": ("D(p‖q) for p(x) = 2x kept as two bins, in bits", _ch06_two_bins),
-    "06.2": (
+    1: ("D(p‖q) for p(x) = 2x kept as two bins, in bits", _two_bins),
+    2: (
         "fewest bins keeping Beta(2, 5)'s loss under 0.01 bits",
-        _ch06_bins_needed,
+        _bins_needed,
     ),
-    "06.3": (
+    3: (
         "bits above R(D) of the step-2 quantiser of N(0, 1), cells centred on 0",
-        _ch06_quantizer_gap,
+        _quantizer_gap,
     ),
-    "06.4": (
+    4: (
         "D(p‖q) in bits when the 64 outcomes of Beta(2, 5) form one group",
-        _ch06_one_group,
+        _one_group,
     ),
 }

@@ -1,4 +1,4 @@
-"""Numeric answers of chapter 10, mutual information."""
+"""Numeric answers of chapter 13, mutual information."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from scipy.optimize import brentq
 from ..joint import conditional_entropy, mutual_information
 from ..mutual import gaussian_mutual_information
 
-#: The table of exercise 10.1: X indexes rows, Y columns.
+#: The table of exercise 13.1: X indexes rows, Y columns.
 BY_HAND = ((0.25, 0.25), (0.5, 0.0))
 
 
@@ -19,38 +19,38 @@ def _channel(flip: float) -> np.ndarray:
     return 0.5 * np.array([[1 - flip, flip], [flip, 1 - flip]])
 
 
-def _ch10_conditional() -> float:
+def _conditional() -> float:
     """H(X | Y) of the table BY_HAND, in bits: (3/4) H(1/3, 2/3)."""
     return conditional_entropy(BY_HAND)
 
 
-def _ch10_mutual() -> float:
+def _mutual() -> float:
     """I(X; Y) of the table BY_HAND, in bits."""
     return mutual_information(BY_HAND)
 
 
-def _ch10_one_bit_rho() -> float:
+def _one_bit_rho() -> float:
     """Correlation of a bivariate normal with 1 bit of mutual information."""
     return brentq(lambda r: gaussian_mutual_information(r) - 1.0, 0.0, 0.999999)
 
 
-def _ch10_channel() -> float:
+def _channel() -> float:
     """I(X; Y) in bits for a fair bit sent through a channel flipping 10 %."""
     return mutual_information(_channel(0.1))
 
 
-def _ch10_half_bit_flip() -> float:
+def _half_bit_flip() -> float:
     """Flip probability in (0, 1/2) at which the channel carries 1/2 bit."""
     return brentq(lambda f: mutual_information(_channel(f)) - 0.5, 1e-9, 0.5)
 
 
 ANSWERS: dict[str, tuple[str, Callable[[], float]]] = {
-    "10.1": (
+    1: (
         "H(X | Y) of the table [[1/4, 1/4], [1/2, 0]], in bits",
-        _ch10_conditional,
+        _conditional,
     ),
-    "10.2": ("I(X; Y) of the table [[1/4, 1/4], [1/2, 0]], in bits", _ch10_mutual),
-    "10.3": ("correlation of a bivariate normal with I = 1 bit", _ch10_one_bit_rho),
-    "10.4": ("I(X; Y) of a fair bit through a 10 % flip channel, bits", _ch10_channel),
-    "10.5": ("flip probability below 1/2 giving I = 1/2 bit", _ch10_half_bit_flip),
+    2: ("I(X; Y) of the table [[1/4, 1/4], [1/2, 0]], in bits", _mutual),
+    3: ("correlation of a bivariate normal with I = 1 bit", _one_bit_rho),
+    4: ("I(X; Y) of a fair bit through a 10 % flip channel, bits", _channel),
+    5: ("flip probability below 1/2 giving I = 1/2 bit", _half_bit_flip),
 }

@@ -1,4 +1,4 @@
-"""Numeric answers of chapter 4, variational inference and the ELBO."""
+"""Numeric answers of chapter 6, variational inference and the ELBO."""
 
 from __future__ import annotations
 
@@ -14,40 +14,40 @@ from ..vi import (
     reverse_kl_fit,
 )
 
-#: The one-observation model of exercises 04.1 and 04.2: y = 2, sigma = s0 = 1.
+#: The one-observation model of exercises 06.1 and 06.2: y = 2, sigma = s0 = 1.
 _Y, _NOISE, _PRIOR = [2.0], 1.0, 1.0
-#: The mixture of exercises 04.3 and 04.4: modes at -3 and 3, equal weights.
+#: The mixture of exercises 06.3 and 06.4: modes at -3 and 3, equal weights.
 _MIX = ([0.5, 0.5], [-3.0, 3.0], [1.0, 1.0])
 
 
-def _ch04_objective_of_prior() -> float:
+def _objective_of_prior() -> float:
     """J(q) = -ELBO(q) for q = prior = N(0, 1), y = 2: ln(2 pi)/2 + 5/2 nats."""
     return -elbo(_Y, _NOISE, _PRIOR, 0.0, 1.0)
 
 
-def _ch04_gap_of_prior() -> float:
+def _gap_of_prior() -> float:
     """D(prior ‖ posterior) = D(N(0, 1) ‖ N(1, 1/2)) in nats."""
     mn, sn = gaussian_posterior(_Y, _NOISE, _PRIOR)
     return gaussian_kl(0.0, 1.0, mn, sn, base=math.e)
 
 
-def _ch04_reverse_fit() -> float:
+def _reverse_fit() -> float:
     """D(q_rev ‖ p) in bits for the mixture with modes at -3 and 3."""
     return reverse_kl_fit(*_MIX)[2]
 
 
-def _ch04_forward_fit() -> float:
+def _forward_fit() -> float:
     """D(p ‖ q_fwd) in bits for the same mixture, q_fwd by moment matching."""
     m, s = forward_kl_fit(*_MIX)
     return mixture_kl(_MIX, ([1.0], [m], [s]))
 
 
 ANSWERS: dict[str, tuple[str, Callable[[], float]]] = {
-    "04.1": (
+    1: (
         "J(q) = -ELBO(q), q = prior N(0, 1), y = 2, nats",
-        _ch04_objective_of_prior,
+        _objective_of_prior,
     ),
-    "04.2": ("D(q ‖ p*) for q = prior, y = 2, in nats", _ch04_gap_of_prior),
-    "04.3": ("D(q_rev ‖ p), modes at ±3, in bits", _ch04_reverse_fit),
-    "04.4": ("D(p ‖ q_fwd), modes at ±3, in bits", _ch04_forward_fit),
+    2: ("D(q ‖ p*) for q = prior, y = 2, in nats", _gap_of_prior),
+    3: ("D(q_rev ‖ p), modes at ±3, in bits", _reverse_fit),
+    4: ("D(p ‖ q_fwd), modes at ±3, in bits", _forward_fit),
 }

@@ -1,4 +1,4 @@
-"""Numeric answers of chapter 11, Jensen-Shannon and the f-divergences."""
+"""Numeric answers of chapter 15, Jensen-Shannon and the f-divergences."""
 
 from __future__ import annotations
 
@@ -14,33 +14,33 @@ HALVES = ([0.5, 0.5, 0.0], [0.0, 0.5, 0.5])
 PAIR = ([0.7, 0.2, 0.1], [0.4, 0.4, 0.2])
 
 
-def _ch11_js_by_hand() -> float:
+def _js_by_hand() -> float:
     """JS((1/2, 1/2, 0), (0, 1/2, 1/2)) in bits: exactly 1/2."""
     return js_divergence(*HALVES)
 
 
-def _ch11_chi2() -> float:
+def _chi2() -> float:
     """Pearson chi-squared of PAIR as the f-divergence f(t) = (t - 1)^2."""
     return f_divergence(*PAIR, lambda t: np.square(t - 1.0))
 
 
-def _ch11_renyi2() -> float:
+def _renyi2() -> float:
     """Rényi divergence of order 2 of PAIR, in bits: log2(1 + chi-squared)."""
     return renyi_divergence(*PAIR, 2)
 
 
 ANSWERS: dict[str, tuple[str, Callable[[], float]]] = {
-    "11.1": (
+    1: (
         "JS((1/2, 1/2, 0), (0, 1/2, 1/2)) in bits",
-        _ch11_js_by_hand,
+        _js_by_hand,
     ),
-    "11.2": (
+    2: (
         "chi-squared of p = (0.7, 0.2, 0.1) from q = (0.4, 0.4, 0.2)",
-        _ch11_chi2,
+        _chi2,
     ),
-    "11.3": (
+    3: (
         "Rényi divergence of order 2 of p = (0.7, 0.2, 0.1) from "
         "q = (0.4, 0.4, 0.2), in bits",
-        _ch11_renyi2,
+        _renyi2,
     ),
 }

@@ -1,4 +1,4 @@
-"""Numeric answers of chapter 12, free energy."""
+"""Numeric answers of chapter 16, free energy."""
 
 from __future__ import annotations
 
@@ -15,19 +15,19 @@ from ..thermo import boltzmann, free_energy
 _TWO_LEVELS = [0.0, math.log(3.0)]
 
 
-def _ch12_partition_function() -> float:
+def _partition_function() -> float:
     """Z of the two levels at kT = 1: exp(-F(P) / kT) = 1 + 1/3 = 4/3."""
     p = boltzmann(_TWO_LEVELS, 1.0)
     return math.exp(-free_energy(p, _TWO_LEVELS, 1.0))
 
 
-def _ch12_excess_uniform() -> float:
+def _excess_uniform() -> float:
     """kT D(Q‖P) in units of kT for Q = (1/2, 1/2): (1/2) ln(4/3)."""
     p = boltzmann(_TWO_LEVELS, 1.0)
     return kl_divergence([0.5, 0.5], p, base=math.e)
 
 
-def _ch12_quench() -> float:
+def _quench() -> float:
     """F(Q) - F(P) in meV: levels 0, 10, 25, 40 meV, Q at 300 K, bath at 77 K."""
     energies = [0.0, 10.0, 25.0, 40.0]
     p = boltzmann(energies, 77.0, k=K_MEV)
@@ -37,7 +37,7 @@ def _ch12_quench() -> float:
     )
 
 
-def _ch12_prior_objective() -> float:
+def _prior_objective() -> float:
     """J(prior) = -ELBO in nats for the three-coin model, 7 heads in 10 flips."""
     prior = np.array([0.25, 0.5, 0.25])
     heads = np.array([0.2, 0.5, 0.8])
@@ -47,22 +47,22 @@ def _ch12_prior_objective() -> float:
 
 
 ANSWERS: dict[str, tuple[str, Callable[[], float]]] = {
-    "12.1": (
+    1: (
         "partition function Z of two levels a gap kT ln 3 apart",
-        _ch12_partition_function,
+        _partition_function,
     ),
-    "12.2": (
+    2: (
         "kT D(Q‖P) for Q = (1/2, 1/2) on the same two levels, in units of kT",
-        _ch12_excess_uniform,
+        _excess_uniform,
     ),
-    "12.3": (
+    3: (
         "excess free energy in meV of levels 0, 10, 25, 40 meV equilibrated "
         "at 300 K, in a bath at 77 K",
-        _ch12_quench,
+        _quench,
     ),
-    "12.4": (
+    4: (
         "variational free energy J(q) = -ELBO, in nats, of the prior as q "
         "in the three-coin model",
-        _ch12_prior_objective,
+        _prior_objective,
     ),
 }
