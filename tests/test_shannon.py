@@ -1,8 +1,10 @@
-"""Tests of kltools.shannon: the grouping identity and thermodynamic bits.
+"""Tests of kltools.shannon: the grouping identity, thermodynamic bits, and
+the entropy, surprisal and Bayesian surprise of image patches.
 
-Covers reference values (exact fractions and textbook examples), the grouping
-identity as a property on random distributions and partitions, units, and
-the messages for bad input.
+Covers reference values (exact fractions, textbook examples, closed forms
+written out here), the grouping identity as a property on random
+distributions and partitions, the patch measures against a slow loop-based
+reference, units, and the messages for bad input.
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ import pytest
 from conftest import distributions
 from hypothesis import given
 from hypothesis import strategies as st
+from scipy.special import betaln, digamma, gammaln
 
 import kltools as kt
-from kltools.shannon import BOLTZMANN, grouping, thermodynamic_bits
+from kltools.shannon import BOLTZMANN, grouping, patch_surprise, thermodynamic_bits
 
 LOG2_3 = math.log2(3)
 
@@ -136,3 +139,154 @@ def test_boltzmann_constant_is_the_exact_si_value():
 def test_thermodynamic_bits_refuses_bad_input(delta_s, base, error, match):
     with pytest.raises(error, match=match):
         thermodynamic_bits(delta_s, base=base)
+
+
+# --------------------------------------------------------------------------
+# patch_surprise: entropy, surprisal and Bayesian surprise of image patches
+# --------------------------------------------------------------------------
+
+
+def _beta_kl_bits(a1, b1, a0, b0):
+    """D(Beta(a1, b1) || Beta(a0, b0)) in bits, from the closed form."""
+    nats = (
+        betaln(a0, b0)
+        - betaln(a1, b1)
+        + (a1 - a0) * digamma(a1)
+        + (b1 - b0) * digamma(b1)
+        + (a0 - a1 + b0 - b1) * digamma(a1 + b1)
+    )
+    return nats / math.log(2)
+
+
+def _dirichlet_kl_nats(a, b):
+    """D(Dir(a) || Dir(b)) in nats, written out (Penny 2001), for the reference."""
+    a0, b0 = a.sum(), b.sum()
+    return (
+        gammaln(a0)
+        - gammaln(b0)
+        - np.sum(gammaln(a) - gammaln(b))
+        + np.sum((a - b) * (digamma(a) - digamma(a0)))
+    )
+
+
+def _patch_reference(image, size, levels, pseudo_count, base):
+    """The three maps by loops over patches and pixels: slow and obvious."""
+    rows, cols = image.shape[0] // size, image.shape[1] // size
+    patches = {
+        (r, c): image[r * size : (r + 1) * size, c * size : (c + 1) * size].ravel()
+        for r in range(rows)
+        for c in range(cols)
+    }
+    counts = {key: np.bincount(px, minlength=levels) for key, px in patches.items()}
+    out = np.zeros((3, rows, cols))
+    for key, px in patches.items():
+        prior = np.full(levels, float(pseudo_count))
+        for other, cnt in counts.items():
+            if other != key:
+                prior += cnt
+        predictive = prior / prior.sum()
+        hist = counts[key] / px.size
+        nz = hist > 0
+        out[0][key] = -np.sum(hist[nz] * np.log(hist[nz])) / math.log(base)
+        out[1][key] = np.mean(-np.log(predictive[px])) / math.log(base)
+        out[2][key] = _dirichlet_kl_nats(prior + counts[key], prior) / math.log(base)
+    return out
+
+
+def test_patch_surprise_reference_values():
+    # a flat patch (4 pixels of level 0) and an even one (2 and 2), two levels:
+    # each observer learns from the other patch with one pseudo-count per level
+    m = patch_surprise([[0, 0, 0, 1], [0, 0, 1, 0]], size=2, levels=2)
+    np.testing.assert_array_equal(m.entropy, [[0.0, 1.0]])
+    # flat patch: prior (3, 3) predicts 1/2 each, so 1 bit per pixel; even
+    # patch: prior (5, 1) predicts (5/6, 1/6)
+    even = 0.5 * math.log2(6 / 5) + 0.5 * math.log2(6)
+    np.testing.assert_allclose(m.surprisal, [[1.0, even]], rtol=1e-12)
+    # Bayesian surprise: Beta(3, 3) -> Beta(7, 3) and Beta(5, 1) -> Beta(7, 3)
+    expected = [[_beta_kl_bits(7, 3, 3, 3), _beta_kl_bits(7, 3, 5, 1)]]
+    np.testing.assert_allclose(m.surprise, expected, rtol=1e-10)
+
+
+@pytest.mark.parametrize(
+    ("shape", "size", "levels", "pseudo_count", "base"),
+    [
+        ((12, 8), 4, 5, 1.0, 2),
+        ((6, 9), 3, 3, 0.5, math.e),
+        ((4, 4), 4, 7, 2.0, 2),  # one patch: the prior is the pseudo-counts only
+        ((5, 5), 1, 2, 1.0, 10),  # one pixel per patch
+    ],
+)
+def test_patch_surprise_matches_a_slow_reference(
+    shape, size, levels, pseudo_count, base
+):
+    rng = np.random.default_rng(sum(shape) + size + levels)
+    image = rng.integers(0, levels, size=shape)
+    image[:size, :size] = levels - 1  # one flat patch among random ones
+    m = patch_surprise(image, size, levels, pseudo_count=pseudo_count, base=base)
+    ref = _patch_reference(image, size, levels, pseudo_count, base)
+    for got, want in zip(m, ref, strict=True):
+        np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-12)
+
+
+def test_patch_surprise_measures_each_image_of_a_stack_on_its_own():
+    rng = np.random.default_rng(11)
+    images = rng.integers(0, 3, size=(2, 3, 6, 4))  # a 2 x 3 stack of images
+    stacked = patch_surprise(images, 2, 3)
+    for idx in np.ndindex(2, 3):
+        single = patch_surprise(images[idx], 2, 3)
+        for got, want in zip(stacked, single, strict=True):
+            assert got.shape == (2, 3, 3, 2)
+            np.testing.assert_allclose(got[idx], want, rtol=1e-12)
+
+
+def test_patch_surprise_identities_and_units():
+    rng = np.random.default_rng(7)
+    image = rng.integers(0, 4, size=(16, 16))
+    bits = patch_surprise(image, 4, 4)
+    nats = patch_surprise(image, 4, 4, base=math.e)
+    for b, n in zip(bits, nats, strict=True):
+        np.testing.assert_allclose(n, b * math.log(2), rtol=1e-12)
+    # surprisal = entropy + D(histogram || prediction) >= entropy, and the
+    # surprise of a change of belief is never negative
+    assert np.all(bits.surprisal >= bits.entropy - 1e-12)
+    assert np.all(bits.surprise > 0)
+    assert bits.entropy.shape == bits.surprisal.shape == bits.surprise.shape == (4, 4)
+
+
+def test_patch_surprise_flat_square_in_noise():
+    # the entropy chapter's claim in miniature: a flat patch in uniform noise
+    # has zero entropy, about the noise's surprisal, and by far the largest
+    # Bayesian surprise
+    rng = np.random.default_rng(2005)
+    image = rng.integers(0, 16, size=(64, 64))
+    image[16:32, 32:48] = 15
+    m = patch_surprise(image, 16, 16)
+    rest = np.ones((4, 4), dtype=bool)
+    rest[1, 2] = False
+    assert m.entropy[1, 2] == 0.0
+    assert abs(m.surprisal[1, 2] - m.surprisal[rest].mean()) < 0.2
+    assert m.surprise[1, 2] > 20 * m.surprise[rest].max()
+
+
+@pytest.mark.parametrize(
+    ("image", "kwargs", "error", "match"),
+    [
+        ([[0.0, 1.0], [1.0, 0.0]], {}, TypeError, "image must hold integer"),
+        ([[True, False], [False, True]], {}, TypeError, "image must hold integer"),
+        ([0, 1, 1, 0], {}, ValueError, "at least 2 dimensions"),
+        ([[0, 2], [1, 0]], {}, ValueError, "grey levels must be in 0 ... 1"),
+        ([[0, -1], [1, 0]], {}, ValueError, "grey levels must be in 0 ... 1"),
+        ([[0, 1, 0], [1, 0, 1]], {}, ValueError, "whole number of 2 x 2 patches"),
+        ([[0, 1], [1, 0]], {"size": 0}, ValueError, "size must be >= 1"),
+        ([[0, 1], [1, 0]], {"size": 2.0}, TypeError, "size must be an integer"),
+        ([[0, 1], [1, 0]], {"levels": 1}, ValueError, "levels must be >= 2"),
+        ([[0, 1], [1, 0]], {"levels": True}, TypeError, "levels must be an integer"),
+        ([[0, 1], [1, 0]], {"pseudo_count": 0}, ValueError, "pseudo_count"),
+        ([[0, 1], [1, 0]], {"pseudo_count": [1, 1]}, ValueError, "pseudo_count"),
+        ([[0, 1], [1, 0]], {"base": 1}, ValueError, "base"),
+    ],
+)
+def test_patch_surprise_refuses_bad_input(image, kwargs, error, match):
+    args = {"size": 2, "levels": 2, **kwargs}
+    with pytest.raises(error, match=match):
+        patch_surprise(image, **args)

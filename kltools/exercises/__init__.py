@@ -47,9 +47,6 @@ def exercise_id(chapter: str, k: int) -> str:
 #: Exercise id -> (what is asked, function computing the answer), all chapters.
 ANSWERS: dict[str, tuple[str, Callable[[], float]]] = {}
 for _info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-    if _info.name.startswith("ch") and _info.name[2:].isdigit():  # TRANSITION
-        ANSWERS.update(importlib.import_module(f"{__name__}.{_info.name}").ANSWERS)
-        continue
     if _info.name.startswith("_") or _info.name not in CHAPTERS:
         continue  # the tests insist that every answer module has a number
     _module = importlib.import_module(f"{__name__}.{_info.name}")

@@ -10,30 +10,30 @@ from ..discrete import entropy
 from ..shannon import thermodynamic_bits
 
 
-def _ch02_by_hand() -> float:
+def _by_hand() -> float:
     """H(1/2, 1/4, 1/8, 1/8) in bits: 7/4."""
     return entropy([1 / 2, 1 / 4, 1 / 8, 1 / 8])
 
 
-def _ch02_grouping() -> float:
+def _grouping() -> float:
     """H(1/2, 1/6, 1/6, 1/6) in bits: 1 + log2(3)/2, by grouping."""
     return entropy([1 / 2, 1 / 6, 1 / 6, 1 / 6])
 
 
-def _ch02_two_dice() -> float:
+def _two_dice() -> float:
     """Entropy of the sum of two fair dice, in bits."""
     ways = np.convolve(np.ones(6), np.ones(6))  # 1, 2, ..., 6, ..., 1 ways
     return entropy(ways, normalize=True)
 
 
-def _ch02_boiling() -> float:
+def _boiling() -> float:
     """Bits for boiling 1 g of water: 2257 J/g at 373.15 K."""
     return thermodynamic_bits(2257 / 373.15)
 
 
 ANSWERS: dict[str, tuple[str, Callable[[], float]]] = {
-    "02.1": ("H(1/2, 1/4, 1/8, 1/8) in bits", _ch02_by_hand),
-    "02.2": ("H(1/2, 1/6, 1/6, 1/6) in bits", _ch02_grouping),
-    "02.3": ("entropy of the sum of two fair dice, in bits", _ch02_two_dice),
-    "02.4": ("bits released by boiling 1 g of water at 373.15 K", _ch02_boiling),
+    1: ("H(1/2, 1/4, 1/8, 1/8) in bits", _by_hand),
+    2: ("H(1/2, 1/6, 1/6, 1/6) in bits", _grouping),
+    3: ("entropy of the sum of two fair dice, in bits", _two_dice),
+    4: ("bits released by boiling 1 g of water at 373.15 K", _boiling),
 }

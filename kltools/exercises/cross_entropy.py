@@ -16,27 +16,27 @@ _Q_CT = [0.25, 0.25, 0.2, 0.15, 0.15]
 _P_UNIFORM = [0.2] * 5
 
 
-def _ch03_cross_entropy() -> float:
+def _cross_entropy() -> float:
     """H((1/2, 1/4, 1/4), (1/4, 1/4, 1/2)) in bits: 7/4."""
     return cross_entropy(_P_HAND, _Q_HAND)
 
 
-def _ch03_excess() -> float:
+def _excess() -> float:
     """D((1/2, 1/4, 1/4) ‖ (1/4, 1/4, 1/2)) in bits: 1/4."""
     return kl_divergence(_P_HAND, _Q_HAND)
 
 
-def _ch03_huffman_uniform() -> float:
+def _huffman_uniform() -> float:
     """Average length of the Huffman code for C&T 5.6.1 on uniform data: 2.4."""
     return expected_length(_P_UNIFORM, huffman_lengths(_Q_CT))
 
 
-def _ch03_huffman_excess() -> float:
+def _huffman_excess() -> float:
     """That average minus H(uniform on 5), in bits: 2.4 - log2 5."""
-    return _ch03_huffman_uniform() - entropy(_P_UNIFORM)
+    return _huffman_uniform() - entropy(_P_UNIFORM)
 
 
-def _ch03_smoothed_floor() -> float:
+def _smoothed_floor() -> float:
     """Lowest loss with labels smoothed by 0.1 over 3 classes, in nats."""
     eps, k = 0.1, 3
     label = [1 - eps + eps / k] + [eps / k] * (k - 1)
@@ -44,22 +44,22 @@ def _ch03_smoothed_floor() -> float:
 
 
 ANSWERS: dict[str, tuple[str, Callable[[], float]]] = {
-    "03.1": (
+    1: (
         "H(p, q) for p = (1/2, 1/4, 1/4), q = (1/4, 1/4, 1/2), in bits",
-        _ch03_cross_entropy,
+        _cross_entropy,
     ),
-    "03.2": (
+    2: (
         "the excess bits per outcome of the code for q on data from p",
-        _ch03_excess,
+        _excess,
     ),
-    "03.3": (
+    3: (
         "average length, in bits, of the Huffman code for C&T 5.6.1 on uniform data",
-        _ch03_huffman_uniform,
+        _huffman_uniform,
     ),
-    "03.4": ("that average length minus H(p), in bits", _ch03_huffman_excess),
-    "03.5": (
+    4: ("that average length minus H(p), in bits", _huffman_excess),
+    5: (
         "the smallest training loss with labels smoothed by 0.1 over 3 "
         "classes, in nats",
-        _ch03_smoothed_floor,
+        _smoothed_floor,
     ),
 }
