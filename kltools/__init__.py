@@ -17,6 +17,8 @@ from .continuous import (
     vae_kl,
 )
 from .discrete import (
+    Chernoff,
+    chernoff_information,
     cross_entropy,
     entropy,
     js_distance,
@@ -35,7 +37,12 @@ from .estimators import (
 )
 from .exercises import check
 from .families import f_divergence, hellinger, renyi_divergence, total_variation
-from .joint import conditional_entropy, joint_entropy, mutual_information
+from .joint import (
+    conditional_entropy,
+    conditional_mutual_information,
+    joint_entropy,
+    mutual_information,
+)
 from .surprise import (
     BetaBernoulli,
     DirichletCategorical,
@@ -45,10 +52,12 @@ from .surprise import (
 )
 from .thermo import boltzmann, free_energy
 
+# The one place the version is written: pyproject.toml reads it from here.
 __version__ = "0.1.0"
 
 __all__ = [
     "BetaBernoulli",
+    "Chernoff",
     "DirichletCategorical",
     "Estimate",
     "GammaPoisson",
@@ -58,7 +67,9 @@ __all__ = [
     "beta_kl",
     "boltzmann",
     "check",
+    "chernoff_information",
     "conditional_entropy",
+    "conditional_mutual_information",
     "cross_entropy",
     "dirichlet_kl",
     "entropy",

@@ -6,30 +6,59 @@ walks through the arrays in cache-sized blocks and, for each block,
 
 1. takes the minimum and the row sums of every argument that must be a
    distribution (the validation; see :mod:`._validation`), and
-2. adds up the terms with one division, one logarithm and one dot product,
-   writing into a reused scratch buffer instead of allocating temporaries.
+2. adds up the terms with one division, one logarithm, one product and one
+   row sum, writing into a reused scratch buffer instead of allocating
+   temporaries.
 
 Because a block stays in cache between these steps, the arrays are read from
 memory once, which is why the validated kernel is faster than the bare numpy
-expression ``np.sum(p * np.log(p / q))`` on large inputs.
+expression ``np.sum(p * np.log(p / q))`` on large inputs.  No BLAS call is
+made (a threaded ``dot`` on a busy machine costs more than it saves).
 
-Zeros are handled exactly, not with an epsilon: the fast path assumes every
-term is finite and, in the rare block where the partial sum is not, that block
-is recomputed term by term with the conventions ``0 * log(anything) = 0`` and
+Zeros are handled exactly, not with an epsilon, and without leaving the fast
+path.  Where the block minimum says that the first argument has a zero, the
+logarithms are floored at :data:`LOG_FLOOR`, just below the logarithm of the
+smallest positive double: a zero ``x`` (with ``log 0 = -inf``, or ``0 / 0 =
+NaN``) then gives the product ``0 * LOG_FLOOR = 0``, while every positive
+ratio keeps its own logarithm.  Only a row whose sum is still not finite
+(``x > 0`` where the reference is 0, or a ratio that overflows) is recomputed
+term by term with the conventions ``0 * log(anything) = 0`` and
 ``x * log(x / 0) = inf`` for ``x > 0`` (see :func:`xlogy_exact`).
+
+The module also holds the accurate pieces that the measures use where the
+fast sum would cancel: :func:`log_ratio`, :func:`excess`,
+:func:`scaled_excess` and :func:`accurate_sum`.
 """
 
 from __future__ import annotations
 
+import os
+import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-#: Elements per array in one block: three or four float64 blocks of this size
-#: fit in a 1 MiB L2 cache.  ``benchmarks/bench_discrete.py`` measures it.
+#: Elements per array in one block: a few float64 blocks of this size stay
+#: in the L2/L3 caches.  ``benchmarks/bench_discrete.py`` measures the kernel.
 BLOCK = 1 << 15
 
-BlockFn = Callable[[Sequence[np.ndarray], np.ndarray], np.ndarray]
+#: Floor for logarithms where the first argument has zeros: below
+#: ``log(5e-324) = -744.44``, so no positive ratio is changed by it.
+LOG_FLOOR = -745.0
+
+BlockFn = Callable[[Sequence[np.ndarray], np.ndarray, Sequence[float]], np.ndarray]
+
+
+def row_sums(block: np.ndarray) -> np.ndarray:
+    """Sums along the last axis of a 2-D block, without BLAS.
+
+    One long row uses numpy's pairwise summation; many short rows use
+    ``einsum``, which is several times faster than ``sum(axis=-1)`` there.
+    """
+    if block.shape[0] == 1:
+        return block.sum(axis=-1)
+    return np.einsum("ij->i", block)
 
 
 def xlogy_exact(x: np.ndarray, a: np.ndarray, b: np.ndarray | None) -> np.ndarray:
@@ -39,35 +68,122 @@ def xlogy_exact(x: np.ndarray, a: np.ndarray, b: np.ndarray | None) -> np.ndarra
     ``log(a) - log(b)``, so a ratio that would overflow or underflow in
     floating point still gives the right finite term.
     """
-    with np.errstate(divide="ignore", invalid="ignore"):
-        log_ratio = np.log(a) if b is None else np.log(a) - np.log(b)
-        terms = np.where(x > 0, x * log_ratio, 0.0)
+    with np.errstate(all="ignore"):
+        log_ratio_ = np.log(a) if b is None else np.log(a) - np.log(b)
+        terms = np.where(x > 0, x * log_ratio_, 0.0)
     return terms.sum(axis=-1)
 
 
 def xlogy_block(
-    x: np.ndarray, a: np.ndarray, b: np.ndarray | None, buf: np.ndarray
+    x: np.ndarray,
+    a: np.ndarray,
+    b: np.ndarray | None,
+    buf: np.ndarray,
+    *,
+    floor: bool = False,
 ) -> np.ndarray:
     """Row sums of ``x * log(a / b)`` over one 2-D block, using ``buf`` as scratch.
 
-    With ``b=None`` the terms are ``x * log(a)``.  Rows whose fast result is
-    not finite (a zero somewhere) are recomputed by :func:`xlogy_exact`.
+    With ``b=None`` the terms are ``x * log(a)``.  ``floor=True`` (when ``x``
+    has zeros) floors the logarithms at :data:`LOG_FLOOR` so that zeros of
+    ``x`` give 0 on the fast path.  Rows whose result is still not finite are
+    recomputed by :func:`xlogy_exact`.  Call it under
+    ``np.errstate(all="ignore")``.
     """
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        if b is None:
-            np.log(a, out=buf)
-        else:
-            np.divide(a, b, out=buf)
-            np.log(buf, out=buf)
-        if x.shape[0] == 1:
-            sums = np.array([np.dot(x[0], buf[0])])
-        else:
-            sums = np.einsum("ij,ij->i", x, buf)
+    if b is None:
+        np.log(a, out=buf)
+    else:
+        np.divide(a, b, out=buf)
+        np.log(buf, out=buf)
+    if floor:
+        np.fmax(buf, LOG_FLOOR, out=buf)  # fmax also turns 0/0 = NaN into the floor
+    np.multiply(x, buf, out=buf)
+    sums = row_sums(buf)
     bad = ~np.isfinite(sums)
     if bad.any():
         rows = np.flatnonzero(bad)
         sums[rows] = xlogy_exact(x[rows], a[rows], None if b is None else b[rows])
     return sums
+
+
+def threads() -> int:
+    """Worker threads for large inputs: ``KLTOOLS_THREADS``, else the usable cores.
+
+    numpy's ufunc loops release the GIL, so blocks of a large array can be
+    reduced on several cores at once. At most 8; ``KLTOOLS_THREADS=1`` turns
+    threading off.
+    """
+    env = os.environ.get("KLTOOLS_THREADS", "")
+    if env.strip():
+        try:
+            return max(1, int(env))
+        except ValueError:
+            return 1
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # pragma: no cover  (not Linux)
+        cores = os.cpu_count() or 1
+    return max(1, min(8, cores))
+
+
+#: Inputs with at least this many elements per array are split over threads.
+THREADED_FROM = 1 << 20
+
+_POOL: ThreadPoolExecutor | None = None
+_POOL_SIZE = 0
+_POOL_LOCK = threading.Lock()
+
+
+def _pool(size: int) -> ThreadPoolExecutor:
+    global _POOL, _POOL_SIZE
+    with _POOL_LOCK:
+        if _POOL is None or _POOL_SIZE != size:
+            if _POOL is not None:
+                _POOL.shutdown(wait=False)
+            _POOL = ThreadPoolExecutor(max_workers=size, thread_name_prefix="kltools")
+            _POOL_SIZE = size
+        return _POOL
+
+
+def _reduce_range(arrays, block_fn, n_checked, scratch, rows, cols):
+    """The blocked loop over rows ``rows[0]:rows[1]`` and columns ``cols``."""
+    r_lo, r_hi = rows
+    c_lo, c_hi = cols
+    n = arrays[0].shape[1]
+    if n >= BLOCK:
+        r_step, c_step = 1, BLOCK
+    else:
+        r_step, c_step = max(1, BLOCK // n), n
+    span = r_hi - r_lo
+    size = min(span, r_step) * min(c_hi - c_lo, c_step)
+    pool = np.empty((scratch, size))
+    values = np.zeros(span)
+    minima = [np.inf] * n_checked
+    sums = [np.zeros(span) for _ in range(n_checked)]
+    with np.errstate(all="ignore"):  # per thread: errstate is thread-local
+        for r0 in range(r_lo, r_hi, r_step):
+            r1 = min(r_hi, r0 + r_step)
+            o0, o1 = r0 - r_lo, r1 - r_lo
+            for c0 in range(c_lo, c_hi, c_step):
+                c1 = min(c_hi, c0 + c_step)
+                blocks = [a[r0:r1, c0:c1] for a in arrays]
+                lows = []
+                for k in range(n_checked):
+                    blk = blocks[k]
+                    lo = blk.min()
+                    lows.append(lo)
+                    # A NaN minimum, once seen, is kept: it marks a NaN entry.
+                    if lo != lo or lo < minima[k]:
+                        minima[k] = lo
+                    sums[k][o0:o1] += row_sums(blk)
+                count = (r1 - r0) * (c1 - c0)
+                buffers = pool[:, :count].reshape(scratch, r1 - r0, c1 - c0)
+                values[o0:o1] += block_fn(blocks, buffers, lows)
+    return values, minima, sums
+
+
+def _merge_minima(a: list[float], b: list[float]) -> list[float]:
+    return [x if (x != x or x < y) else y for x, y in zip(a, b, strict=True)]
 
 
 def reduce_blocks(
@@ -85,8 +201,12 @@ def reduce_blocks(
         The operands, already laid out by
         :func:`._validation.prepare_distributions`.
     block_fn : callable
-        ``block_fn(blocks, buffers)`` returns the row sums of the quantity for
-        one block; ``buffers`` has shape ``(scratch, r, c)``.
+        ``block_fn(blocks, buffers, lows)`` returns the row sums of the
+        quantity for one block; ``buffers`` has shape ``(scratch, r, c)`` and
+        ``lows`` holds the minimum of each checked block (so that the block
+        function knows whether there are zeros).  It runs under
+        ``np.errstate(all="ignore")``: bad input is judged afterwards, from
+        the minima and sums, and no numpy warning is printed.
     n_checked : int
         The first ``n_checked`` arrays are distributions: their minima and
         row sums are measured on the way.
@@ -98,30 +218,129 @@ def reduce_blocks(
     values : ndarray of shape ``(rows,)``
     minima : list of float, one per checked array (NaN if it holds a NaN)
     sums : list of ndarray of shape ``(rows,)``, one per checked array
+
+    Notes
+    -----
+    Arrays of at least :data:`THREADED_FROM` elements are cut into
+    :func:`threads` contiguous ranges (of rows for a batch, of columns for
+    one long distribution) reduced in parallel, each with its own scratch
+    buffers; the partial sums are added in a fixed order, so the result does
+    not depend on timing.
     """
     rows, n = arrays[0].shape
-    if n >= BLOCK:
-        r_step, c_step = 1, BLOCK
-    else:
-        r_step, c_step = max(1, BLOCK // n), n
-    size = min(rows, r_step) * min(n, c_step)
-    pool = np.empty((scratch, size))
+    workers = threads() if rows * n >= THREADED_FROM else 1
+    if workers == 1:
+        return _reduce_range(arrays, block_fn, n_checked, scratch, (0, rows), (0, n))
+    if rows >= workers:
+        cuts = np.linspace(0, rows, workers + 1).astype(int)
+        ranges = [((cuts[i], cuts[i + 1]), (0, n)) for i in range(workers)]
+    else:  # one (or a few) long rows: split the columns, in whole blocks
+        n_blocks = -(-n // BLOCK)
+        cuts = np.linspace(0, n_blocks, workers + 1).astype(int) * BLOCK
+        cuts[-1] = n
+        ranges = [((0, rows), (cuts[i], cuts[i + 1])) for i in range(workers)]
+    ranges = [(r, c) for r, c in ranges if r[1] > r[0] and c[1] > c[0]]
+    futures = [
+        _pool(workers).submit(_reduce_range, arrays, block_fn, n_checked, scratch, r, c)
+        for r, c in ranges
+    ]
+    parts = [f.result() for f in futures]
     values = np.zeros(rows)
     minima = [np.inf] * n_checked
     sums = [np.zeros(rows) for _ in range(n_checked)]
-    for r0 in range(0, rows, r_step):
-        r1 = min(rows, r0 + r_step)
-        for c0 in range(0, n, c_step):
-            c1 = min(n, c0 + c_step)
-            blocks = [a[r0:r1, c0:c1] for a in arrays]
-            for k in range(n_checked):
-                blk = blocks[k]
-                lo = blk.min()
-                # A NaN minimum, once seen, is kept: it marks a NaN entry.
-                if lo != lo or lo < minima[k]:
-                    minima[k] = lo
-                sums[k][r0:r1] += blk.sum(axis=-1)
-            count = (r1 - r0) * (c1 - c0)
-            buffers = pool[:, :count].reshape(scratch, r1 - r0, c1 - c0)
-            values[r0:r1] += block_fn(blocks, buffers)
+    for ((r0, r1), _), (v, m, s) in zip(ranges, parts, strict=True):
+        values[r0:r1] += v
+        minima = _merge_minima(m, minima)
+        for k in range(n_checked):
+            sums[k][r0:r1] += s[k]
     return values, minima, sums
+
+
+# --- accurate pieces ------------------------------------------------------------
+
+
+def log_ratio(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """``log(x / y)`` for positive arrays, accurate when ``x`` is close to ``y``.
+
+    Near 1 as ``log1p((x - y) / y)`` (the difference is exact there, by
+    Sterbenz' lemma); elsewhere as ``log(x) - log(y)``, so that a ratio that
+    would overflow or underflow still has the right logarithm.
+    """
+    with np.errstate(all="ignore"):
+        d = (x - y) / y
+        near = np.abs(d) < 0.5
+        return np.where(near, np.log1p(np.where(near, d, 0.0)), np.log(x) - np.log(y))
+
+
+#: 1 / k! for k = 2 .. 17: the Taylor coefficients of e^l - 1 - l.
+_EXCESS_SERIES = np.array(
+    [1.0 / float(np.prod(np.arange(1, k + 1, dtype=float))) for k in range(2, 18)]
+)
+
+
+def excess(ell: np.ndarray) -> np.ndarray:
+    """``h(l) = exp(l) - 1 - l >= 0`` to full relative accuracy.
+
+    ``expm1(l) - l`` loses digits near ``l = 0`` (where ``h ~ l^2 / 2``), so
+    there the Taylor series ``sum_k l^k / k!`` is used instead.
+    """
+    ell = np.asarray(ell, dtype=np.float64)
+    with np.errstate(all="ignore"):
+        small = np.abs(ell) < 0.1
+        ls = np.where(small, ell, 0.0)
+        series = np.zeros_like(ls)
+        for c in _EXCESS_SERIES[::-1]:
+            series = series * ls + c
+        series *= ls * ls
+        return np.where(small, series, np.expm1(ell) - ell)
+
+
+def scaled_excess(x: np.ndarray, ell: np.ndarray) -> np.ndarray:
+    """``x h(l)`` for ``x > 0``, finite whenever ``x e^l`` is.
+
+    For ``l > 1`` as ``x e^l - x (1 + l)`` with ``x e^l = exp(log x + l)``,
+    so a tiny ``x`` times a huge ``e^l`` does not overflow on the way.
+    """
+    with np.errstate(all="ignore"):
+        lead = np.exp(np.log(x) + np.maximum(ell, 1.0))
+        big = np.where(np.isinf(lead), np.inf, lead - x * (1.0 + ell))
+        return np.where(ell > 1.0, big, x * excess(np.minimum(ell, 1.0)))
+
+
+def rel_entr_terms(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Terms ``x log(x / y) - x + y >= 0`` (for ``x, y >= 0``), as ``x h(log(y/x))``.
+
+    Accurate when ``x`` is close to ``y``; ``y`` where ``x = 0`` (so
+    ``0 log 0 = 0``) and ``inf`` where ``y = 0 < x``.
+    """
+    pos = x > 0
+    xs = np.where(pos, x, 1.0)
+    with np.errstate(all="ignore"):
+        return np.where(pos, scaled_excess(xs, log_ratio(y, xs)), y)
+
+
+def accurate_sum(x: np.ndarray) -> np.ndarray:
+    """Sums along the last axis, nearly correctly rounded (compensated).
+
+    Pairwise summation that carries the rounding error of every addition
+    (Knuth's TwoSum) in a second array: the result is as accurate as if
+    the sum were formed in twice the precision. For sums of differences that
+    cancel, where plain summation leaves an error of ``eps * sum |x|``.
+    """
+    s = np.asarray(x, dtype=np.float64)
+    c = np.zeros_like(s)
+    with np.errstate(all="ignore"):
+        while s.shape[-1] > 1:
+            if s.shape[-1] % 2:
+                pad = [(0, 0)] * (s.ndim - 1) + [(0, 1)]
+                s = np.pad(s, pad)
+                c = np.pad(c, pad)
+            a, b = s[..., 0::2], s[..., 1::2]
+            t = a + b
+            bv = t - a
+            err = (a - (t - bv)) + (b - bv)
+            c = c[..., 0::2] + c[..., 1::2] + err
+            s = t
+    if s.shape[-1] == 0:
+        return np.zeros(s.shape[:-1])
+    return s[..., 0] + c[..., 0]

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from ._kernel import BlockFn, reduce_blocks
-from ._validation import check_distributions, log_base, prepare_distributions
+from ._validation import NORMALIZE_HINT, check_distributions, log_base, prepare
+
+#: Rows whose fast result is below this many nats are recomputed by a
+#: measure's ``refine`` function: there the fast sum of terms of both signs
+#: has lost relative accuracy (its absolute error is a few ``1e-16``).
+REFINE_BELOW = 1e-3
+
+#: ``refine(rows)`` gets the laid-out rows (one array per operand) whose fast
+#: value is small, and returns their values in nats, accurately.
+RefineFn = Callable[[Sequence[np.ndarray]], np.ndarray]
+#: ``post(values, sums)`` adjusts the kernel's row values (nats) using the
+#: row sums measured on the way.
+PostFn = Callable[[np.ndarray, Sequence[np.ndarray]], np.ndarray]
 
 
 def measure(
@@ -20,36 +32,47 @@ def measure(
     normalize: bool,
     upper: float = np.inf,
     scratch: int = 1,
+    refine: RefineFn | None = None,
+    post: PostFn | None = None,
+    hint: str = NORMALIZE_HINT,
 ) -> float | np.ndarray:
     """Validate distributions, reduce them with ``block_fn``, convert units.
 
-    ``block_fn`` returns row sums in nats; the result is clipped to
-    ``[0, upper]`` nats (it only moves values that rounding pushed outside),
-    converted to units of ``log(base)`` and returned as a float for one
-    distribution or an array shaped like the batch axes.
+    ``block_fn`` returns row sums in nats; ``post`` may adjust them, and
+    ``refine`` recomputes rows below :data:`REFINE_BELOW` nats. The result is
+    clipped to ``[0, upper]`` nats (it only moves values that rounding pushed
+    outside), converted to units of ``log(base)`` and returned as a float for
+    one distribution or an array shaped like the batch axes (possibly empty).
     """
     nats = log_base(base)
-    laid, lead = prepare_distributions(arrays, names, axis, normalize=normalize)
-    return finish(laid, names, block_fn, lead, nats, len(laid), upper, scratch)
+    laid, lead, tols = prepare(arrays, names, axis, normalize=normalize)
+    values, minima, sums = reduce_blocks(
+        laid, block_fn, n_checked=len(laid), scratch=scratch
+    )
+    check_distributions(laid, names, minima, sums, tols, hint=hint)
+    return finish(values, laid, sums, lead, nats, upper, refine, post)
 
 
 def finish(
+    values: np.ndarray,
     laid: Sequence[np.ndarray],
-    names: Sequence[str],
-    block_fn: BlockFn,
+    sums: Sequence[np.ndarray],
     lead: tuple[int, ...],
     nats: float,
-    n_checked: int,
     upper: float = np.inf,
-    scratch: int = 1,
+    refine: RefineFn | None = None,
+    post: PostFn | None = None,
 ) -> float | np.ndarray:
-    """Run the kernel on laid-out arrays, check them, and shape the result."""
-    values, minima, sums = reduce_blocks(
-        laid, block_fn, n_checked=n_checked, scratch=scratch
-    )
-    check_distributions(laid[:n_checked], names[:n_checked], minima, sums)
-    np.clip(values, 0.0, upper, out=values)
-    values /= nats
+    """Adjust, refine, clip and convert checked row values; shape the result."""
+    with np.errstate(all="ignore"):
+        if post is not None:
+            values = post(values, sums)
+        if refine is not None:
+            rows = np.flatnonzero(values < REFINE_BELOW)
+            if rows.size:
+                values[rows] = refine([a[rows] for a in laid])
+        np.clip(values, 0.0, upper, out=values)
+        values /= nats
     if lead == ():
         return float(values[0])
     return values.reshape(lead)

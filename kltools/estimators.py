@@ -209,10 +209,28 @@ def monte_carlo_kl(
         )
     if (lq == -np.inf).any():
         return Estimate(math.inf, math.inf)
-    ratio = lp - lq
-    value = float(ratio.mean()) / nats
-    stderr = float(ratio.std(ddof=1)) / math.sqrt(n) / nats
-    return Estimate(value, stderr)
+    mean, sd = _mean_and_std(lp, lq)
+    return Estimate(mean / nats, sd / math.sqrt(n) / nats)
+
+
+def _mean_and_std(lp: np.ndarray, lq: np.ndarray) -> tuple[float, float]:
+    """Mean and sample standard deviation of ``lp - lq``, for any finite inputs.
+
+    Log densities near the float limits (``+-1e308``) make ``lp - lq``, its
+    sum and its squares overflow; so the differences are formed halved and
+    scaled by a power of two (exact) before they are averaged, and scaled
+    back at the end, where only a result beyond the float range is ``inf``.
+    """
+    with np.errstate(all="ignore"):
+        half = 0.5 * lp - 0.5 * lq  # never overflows
+        top = float(np.max(np.abs(half)))
+        if top == 0.0:
+            return 0.0, 0.0
+        scale = math.ldexp(1.0, math.frexp(top)[1] - 1)  # a power of two near top
+        z = half / scale
+        mean = float(z.mean())
+        sd = float(z.std(ddof=1))
+        return scale * (2.0 * mean), scale * (2.0 * sd)
 
 
 # --------------------------------------------------------------------------
@@ -293,6 +311,9 @@ def knn_kl_divergence(
     k = _check_k(k, n, "x")
     if k > m:
         raise ValueError(f"k must be at most the number of samples in y ({m}), got {k}")
+    # The estimate is scale-invariant: rescale both samples by a power of two
+    # (exactly) so that squared distances neither overflow nor underflow.
+    xs, ys = _rescaled(xs, ys)
     # k + 1 neighbours in x because x_i is its own nearest neighbour.
     rho = cKDTree(xs).query(xs, k=[k + 1])[0][:, 0]
     nu = cKDTree(ys).query(xs, k=[k])[0][:, 0]
@@ -314,6 +335,31 @@ def knn_kl_divergence(
         )
     value = d * float(np.mean(np.log(nu) - np.log(rho))) + math.log(m / (n - 1))
     return value / nats
+
+
+def _rescaled(xs: np.ndarray, ys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Both samples centred and scaled by one power of two to a spread near 1.
+
+    Distances between points change by the same exact factor (a power of
+    two), so the log distance ratios of the k-NN estimate are unchanged,
+    while their squares stay inside the float range for data of any scale
+    (``1e-170`` or ``1e160``). Centring on the midpoint of the bounding box
+    keeps coordinates small even when the data sit far from the origin.
+    """
+    with np.errstate(all="ignore"):
+        lo = np.minimum(xs.min(axis=0), ys.min(axis=0))
+        hi = np.maximum(xs.max(axis=0), ys.max(axis=0))
+        centre = 0.5 * lo + 0.5 * hi
+        spread = float(np.max(0.5 * hi - 0.5 * lo))
+        if not spread > 0 or not math.isfinite(spread):
+            return xs, ys
+        exponent = math.frexp(spread)[1]
+        if -64 <= exponent <= 64 and float(np.max(np.abs(centre))) <= 2.0**64:
+            return xs, ys  # ordinary data: leave it exactly as given
+        return (
+            np.ldexp(xs - centre, -exponent),
+            np.ldexp(ys - centre, -exponent),
+        )
 
 
 def knn_mutual_information(

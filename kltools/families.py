@@ -181,7 +181,14 @@ def f_divergence(
     (pp, qq), lead = checked_distributions(
         [p, q], ["p", "q"], axis, normalize=normalize
     )
-    at_one, at_half, at_two = _evaluate(f, np.array([1.0, 0.5, 2.0])).tolist()
+    try:  # a scalar-only f (math.log) fails here, with a message that says so
+        at_one, at_half, at_two = _evaluate(f, np.array([1.0, 0.5, 2.0])).tolist()
+    except TypeError as err:
+        raise TypeError(
+            "f must be vectorised: it is called with an ndarray of ratios and must "
+            "return an array of the same shape (use np.log, not math.log); called "
+            f"with an array it raised TypeError: {err}"
+        ) from None
     if abs(at_one) > F_AT_ONE_TOLERANCE:
         raise ValueError(
             f"f(1) must be 0, got {at_one!r}; use f(t) - f(1) instead (it gives "

@@ -24,7 +24,14 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ._measure import measure
-from ._validation import as_finite, as_float_array, as_positive, broadcast, result
+from ._validation import (
+    _raw_array,
+    as_finite,
+    as_float_array,
+    as_positive,
+    broadcast,
+    result,
+)
 from .discrete import _entropy_block
 
 __all__ = ["BOLTZMANN", "BOLTZMANN_MEV", "boltzmann", "free_energy"]
@@ -38,15 +45,18 @@ BOLTZMANN_MEV = BOLTZMANN / 1.602176634e-19 * 1e3
 
 
 def _energies(energies: ArrayLike) -> np.ndarray:
-    e = as_finite(energies, "energies")
+    """Finite energies with states on the last axis (an empty batch is fine)."""
+    e = as_float_array(energies, "energies")
     if e.ndim == 0:
         raise ValueError(
             "energies must be an array with the states along the last axis, "
             f"not a scalar ({e[()]!r})"
         )
     if e.shape[-1] == 0:
-        raise ValueError(f"energies has no states along the last axis ({e.shape})")
-    return e
+        raise ValueError(
+            f"energies is empty (shape {e.shape}): it has no states along the last axis"
+        )
+    return e if e.size == 0 else as_finite(e, "energies")
 
 
 def _scale(temperature: ArrayLike, k: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
@@ -112,15 +122,41 @@ def boltzmann(
            [0.3333, 0.3333, 0.3333]])
     >>> kt.boltzmann([-1e300, 0.0, 1e300], temperature=1.0)  # no overflow
     array([1., 0., 0.])
+    >>> kt.boltzmann([-1e308, 1e308], temperature=1e308)  # 1 / (1 + e^-2)
+    array([0.88079708, 0.11920292])
     """
     e = _energies(energies)
     t, kk = _scale(temperature, k)
     e, t, kk = _lead_broadcast(e, t, kk)
-    with np.errstate(over="ignore", under="ignore"):
+    with np.errstate(all="ignore"):
         # Non-negative, possibly inf: exp(-inf) = 0, and the minimum gives 1.
-        x = ((e - e.min(axis=-1, keepdims=True)) / kk) / t
+        x = _scaled_gaps(e, kk, t)
         w = np.exp(-x)
-    return w / w.sum(axis=-1, keepdims=True)
+        return w / w.sum(axis=-1, keepdims=True)
+
+
+def _scaled_gaps(e: np.ndarray, kk: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """``(E_i - E_min) / (k T) >= 0`` for any finite energies, ``k``, ``T``.
+
+    The gap ``E_i - E_min`` overflows when the energies span more than the
+    float range (``[-1e308, 1e308]``); there it is taken as twice
+    ``E_i / 2 - E_min / 2`` and divided first. ``k T`` is applied in the
+    order that does not overflow on the way.
+    """
+    low = e.min(axis=-1, keepdims=True)
+    gap = e - low
+    kt_ = kk * t
+    fine = np.isfinite(kt_) & (kt_ >= np.finfo(float).tiny)
+
+    def scale(x):
+        stepwise = np.where(kk >= 1.0, (x / kk) / t, (x / t) / kk)
+        return np.where(fine, x / np.where(fine, kt_, 1.0), stepwise)
+
+    x = scale(gap)
+    huge = np.isinf(gap)
+    if huge.any():
+        x = np.where(huge, 2.0 * scale(0.5 * e - 0.5 * low), x)
+    return x
 
 
 def free_energy(
@@ -151,7 +187,8 @@ def free_energy(
     ----------
     q : array_like, shape (..., n)
         Probabilities over the states along the last axis, summing to 1
-        (within 1e-9); ``0 log 0 = 0``.
+        (within the tolerance of the API contract: 1e-9 for float64, 16 units
+        of the dtype's epsilon for float32); ``0 log 0 = 0``.
     energies : array_like, shape (..., n)
         Finite energies of the states; leading axes broadcast with ``q``.
     temperature : array_like
@@ -178,12 +215,13 @@ def free_energy(
     0.0
     """
     e = _energies(energies)
-    qa = as_float_array(q, "q")
+    q_given = _raw_array(q, "q")  # its dtype sets the sum tolerance
+    qa = as_float_array(q_given, "q")
     if qa.ndim == 0:
         raise ValueError(
             f"q must be an array of probabilities, not a scalar ({qa[()]!r})"
         )
-    if qa.size == 0:
+    if qa.shape[-1] == 0:
         raise ValueError(f"q is empty (shape {qa.shape}); it needs states")
     if qa.shape[-1] != e.shape[-1]:
         raise ValueError(
@@ -198,7 +236,15 @@ def free_energy(
         ) from None
     # Validates q as distributions (entries, sums) and returns H(q) in nats.
     h = np.asarray(
-        measure([qa], ["q"], _entropy_block, axis=-1, base=math.e, normalize=False)
+        measure(
+            [q_given],
+            ["q"],
+            _entropy_block,
+            axis=-1,
+            base=math.e,
+            normalize=False,
+            hint="free_energy needs probabilities: rescale q, e.g. q / q.sum()",
+        )
     )
     mean_e = (np.broadcast_to(qa, shape) * np.broadcast_to(e, shape)).sum(axis=-1)
     t, kk = _scale(temperature, k)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import warnings
 
+import mpmath
 import numpy as np
 import pytest
 import scipy.stats as st
@@ -509,3 +510,161 @@ BAD = [
 def test_invalid_parameters_are_refused(call, exc, message):
     with pytest.raises(exc, match=message):
         call()
+
+
+# --- issue 19: large and nearly equal parameters, against mpmath --------------------
+
+
+def mp_dirichlet_kl(a, b, dps):
+    """The textbook formula in mpmath, with enough digits to survive cancellation."""
+    with mpmath.workdps(dps):
+        a = [mpmath.mpf(x) for x in a]
+        b = [mpmath.mpf(x) for x in b]
+        a0, b0 = sum(a), sum(b)
+        return (
+            mpmath.loggamma(a0)
+            - mpmath.loggamma(b0)
+            - sum(
+                mpmath.loggamma(x) - mpmath.loggamma(y)
+                for x, y in zip(a, b, strict=True)
+            )
+            + sum(
+                (x - y) * (mpmath.digamma(x) - mpmath.digamma(a0))
+                for x, y in zip(a, b, strict=True)
+            )
+        )
+
+
+def mp_gamma_kl(ap, bp, aq, bq, dps):
+    with mpmath.workdps(dps):
+        ap, bp, aq, bq = (mpmath.mpf(x) for x in (ap, bp, aq, bq))
+        return (
+            (ap - aq) * mpmath.digamma(ap)
+            - mpmath.loggamma(ap)
+            + mpmath.loggamma(aq)
+            + aq * (mpmath.log(bp) - mpmath.log(bq))
+            + ap * (bq - bp) / bp
+        )
+
+
+ISSUE_19_CLOSED_FORMS = [
+    # (call, mpmath reference, value quoted in the issue)
+    (
+        lambda: kt.beta_kl(1e300, 1e300, 1, 1, base=math.e),
+        lambda: mp_dirichlet_kl([1e300, 1e300], [1, 1], 700),
+        345.0085,
+    ),
+    (
+        lambda: kt.dirichlet_kl([1e16] * 3, [1e16, 1e16, 1e16 + 4], base=math.e),
+        lambda: mp_dirichlet_kl([1e16] * 3, [1e16, 1e16, 1e16 + 4], 80),
+        5.3e-16,
+    ),
+    (
+        lambda: kt.beta_kl(1e8, 1e8, 1e8 + 1, 1e8, base=math.e),
+        lambda: mp_dirichlet_kl([1e8, 1e8], [1e8 + 1, 1e8], 60),
+        2.5e-9,
+    ),
+    (
+        lambda: kt.gamma_kl(1e10, 1, 1e10 + 1, 1, base=math.e),
+        lambda: mp_gamma_kl(1e10, 1, 1e10 + 1, 1, 60),
+        5.0e-11,
+    ),
+    (
+        lambda: kt.dirichlet_kl([1e6] * 3, [1e6, 1e6, 1e6 + 1], base=math.e),
+        lambda: mp_dirichlet_kl([1e6] * 3, [1e6, 1e6, 1e6 + 1], 60),
+        3.3333e-7,
+    ),
+]
+
+
+@pytest.mark.parametrize(("call", "reference", "quoted"), ISSUE_19_CLOSED_FORMS)
+def test_issue_19_closed_forms_against_mpmath(call, reference, quoted):
+    got = call()
+    assert got == pytest.approx(float(reference()), rel=1e-13)
+    assert got == pytest.approx(quoted, rel=1e-3)
+
+
+LARGE_DIRICHLET = [
+    ([1e300, 1e300], [2, 3]),
+    ([1e300, 2e300], [1e300, 1e300]),
+    ([1e200, 1e200, 1e200], [1e200, 1e200, 1e200 * (1 + 1e-10)]),
+    ([1e16, 1e16], [1e16 + 2, 1e16 - 2]),
+    ([1e12, 1e12], [1e12 + 1e6, 1e12 - 1e6]),
+    ([5e5, 2e5, 3e5], [2e5, 1e5, 1e4]),
+    ([1.0, 1.0], [1e300, 1.0]),
+    ([1e-300, 1.0], [1.0, 1.0]),
+    ([1e-3, 2.0], [5.0, 1e-4]),
+    ([2.0, 3.0], [2.0 + 1e-10, 3.0]),
+    ([10.0, 10.0], [10.000001, 10.0]),
+    ([3.0, 7.0], [3.3, 7.7]),
+    ([9.5, 10.5], [10.5, 9.5]),
+    ([0.5, 0.5], [1.0, 1.0]),
+]
+
+
+@pytest.mark.parametrize(("a", "b"), LARGE_DIRICHLET)
+def test_dirichlet_extremes_against_mpmath(a, b):
+    want = mp_dirichlet_kl(a, b, 700)
+    got = kt.dirichlet_kl(a, b, base=math.e)
+    assert got == pytest.approx(float(want), rel=1e-12)
+    if len(a) == 2:
+        assert kt.beta_kl(*a, *b, base=math.e) == pytest.approx(got, rel=1e-14)
+
+
+LARGE_GAMMA = [
+    (1e10, 1e10, 2e10, 2e10),  # equal means: the leading terms cancel
+    (1e300, 1e300, 1e300, 1.1e300),
+    (1e300, 1.0, 1.0, 1.0),
+    (5.0, 1.0, 5.0 + 1e-9, 1.0),
+    (1e-5, 1.0, 1.0, 1.0),
+    (50.0, 2.0, 50.5, 2.1),
+    (0.1, 3.0, 20.0, 0.5),
+    (1e8, 1.0, 1e8, 1.0 + 1e-8),
+]
+
+
+@pytest.mark.parametrize("args", LARGE_GAMMA)
+def test_gamma_extremes_against_mpmath(args):
+    want = mp_gamma_kl(*args, 700)
+    assert kt.gamma_kl(*args, base=math.e) == pytest.approx(float(want), rel=1e-12)
+
+
+_concentration = hst.floats(1e-3, 1e12).map(float)
+
+
+@given(
+    hst.lists(_concentration, min_size=2, max_size=4),
+    hst.lists(hst.floats(-1.0, 1.0), min_size=4, max_size=4),
+    hst.sampled_from([1e-12, 1e-8, 1e-4, 0.1, 1.0, 10.0]),
+)
+def test_dirichlet_wide_range_against_mpmath(a, steps, size):
+    """Random concentrations over 15 decades, perturbed by relative steps."""
+    a = np.array(a)
+    b = a * (1.0 + size * np.array(steps[: len(a)]))
+    b = np.where(b > 0, b, a)
+    want = mp_dirichlet_kl(a, b, 80)
+    got = kt.dirichlet_kl(a, b, base=math.e)
+    assert got == pytest.approx(max(float(want), 0.0), rel=1e-9, abs=1e-300)
+
+
+@given(_concentration, _concentration, _concentration, _concentration)
+def test_gamma_wide_range_against_mpmath(ap, bp, aq, bq):
+    want = mp_gamma_kl(ap, bp, aq, bq, 80)
+    assert kt.gamma_kl(ap, bp, aq, bq, base=math.e) == pytest.approx(
+        float(want), rel=1e-9, abs=1e-300
+    )
+
+
+def test_nearly_equal_gaussians_keep_relative_accuracy():
+    """h(l) = e^l - 1 - l is summed as a series near 0, not as expm1(l) - l."""
+    for eps in (1e-5, 1e-8, 1e-12):
+        got = kt.gaussian_kl(0.0, 1.0, 0.0, 1.0 + eps, base=math.e)
+        with mpmath.workdps(60):
+            s = mpmath.mpf(1.0 + eps)
+            want = mpmath.log(s) + 1 / (2 * s**2) - mpmath.mpf(1) / 2
+        assert got == pytest.approx(float(want), rel=1e-12)
+        got = kt.poisson_kl(1.0, 1.0 + eps, base=math.e)
+        with mpmath.workdps(60):
+            lq = mpmath.mpf(1.0 + eps)
+            want = -mpmath.log(lq) - 1 + lq
+        assert got == pytest.approx(float(want), rel=1e-12)

@@ -13,6 +13,7 @@ import math
 import warnings
 from fractions import Fraction
 
+import mpmath
 import numpy as np
 import pytest
 import scipy.spatial.distance
@@ -392,3 +393,392 @@ def test_error_found_in_a_late_block(rng):
     p[-1] = np.nan
     with pytest.raises(ValueError, match="p contains NaN"):
         kt.entropy(p)
+
+
+# --- issue 19: zeros stay on the fast path ---------------------------------------
+
+
+def test_zeros_of_p_stay_on_the_fast_path(monkeypatch, rng):
+    """A zero in p (an empty bin) must not send its block to the slow path."""
+
+    def refuse(*args):
+        raise AssertionError("the slow path ran")
+
+    monkeypatch.setattr(kltools._kernel, "xlogy_exact", refuse)
+    n = 3 * kltools._kernel.BLOCK + 17
+    p, q = rng.random(n), rng.random(n) + 0.01
+    p[::1000] = 0.0
+    p, q = p / p.sum(), q / q.sum()
+    P = rng.dirichlet(np.ones(10), size=5000)
+    P[:, ::3] = 0.0
+    P /= P.sum(axis=1, keepdims=True)
+    Q = rng.dirichlet(np.ones(10), size=5000)
+    y = np.eye(10)[rng.integers(0, 10, 5000)]  # one-hot labels
+    for value in (
+        kt.entropy(p),
+        kt.kl_divergence(p, q),
+        kt.cross_entropy(p, q),
+        kt.js_divergence(p, q),
+        kt.js_divergence(q, p),
+        kt.entropy(P).sum(),
+        kt.kl_divergence(P, Q).sum(),
+        kt.cross_entropy(y, Q).sum(),
+        kt.js_divergence(P, y).sum(),  # zeros in both, at common places too
+    ):
+        assert np.isfinite(value)
+
+
+@pytest.mark.parametrize("block", [5, 64, 1 << 15])
+def test_sparse_values_match_the_oracle(monkeypatch, rng, block):
+    monkeypatch.setattr(kltools._kernel, "BLOCK", block)
+    P = rng.dirichlet(np.ones(12), size=40)
+    Q = rng.dirichlet(np.ones(12), size=40)
+    P[rng.random(P.shape) < 0.4] = 0.0
+    P[P.sum(axis=1) == 0, 0] = 1.0
+    P /= P.sum(axis=1, keepdims=True)
+    Q[:, 3] = 0.0  # q = 0 where p may be positive: inf there, exact
+    Q /= Q.sum(axis=1, keepdims=True)
+    want = [reference_kl(p, q) for p, q in zip(P, Q, strict=True)]
+    np.testing.assert_allclose(kt.kl_divergence(P, Q), want, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(
+        kt.entropy(P), [reference_entropy(p) for p in P], rtol=1e-13, atol=1e-15
+    )
+    m = (P + Q) / 2
+    js = [
+        0.5 * reference_kl(p, r) + 0.5 * reference_kl(q, r)
+        for p, q, r in zip(P, Q, m, strict=True)
+    ]
+    np.testing.assert_allclose(kt.js_divergence(P, Q), js, rtol=1e-12, atol=1e-15)
+
+
+def test_subnormal_probabilities_are_exact():
+    """Positive ratios keep their own logarithm even next to zeros."""
+    tiny = 5e-324
+    p = np.array([tiny, 0.0, 1.0])
+    assert kt.entropy(p, base=math.e) == pytest.approx(-tiny * math.log(tiny))
+    q = np.array([0.5, 0.25, 0.25])
+    expected = tiny * (math.log(tiny) - math.log(0.5)) + math.log(4)
+    assert kt.kl_divergence(p, q, base=math.e) == pytest.approx(expected, rel=1e-15)
+    # the zero next to the subnormal: JS of a point mass and its neighbour
+    assert kt.js_divergence([tiny, 0.0, 1.0], [0.0, tiny, 1.0]) == pytest.approx(
+        tiny, abs=1e-320
+    )
+
+
+# --- issue 19: nearly equal distributions keep their relative accuracy -------------
+
+
+def mp_kl(p, q, dps=60):
+    """KL in nats of the given float arrays, to ``dps`` digits (mpmath)."""
+    with mpmath.workdps(dps):
+        return sum(
+            mpmath.mpf(a) * mpmath.log(mpmath.mpf(a) / mpmath.mpf(b))
+            for a, b in zip(p, q, strict=True)
+            if a > 0
+        )
+
+
+def mp_js(p, q, dps=60):
+    with mpmath.workdps(dps):
+        total = mpmath.mpf(0)
+        for a, b in zip(p, q, strict=True):
+            a, b = mpmath.mpf(a), mpmath.mpf(b)
+            m = (a + b) / 2
+            if a > 0:
+                total += a * mpmath.log(a / m) / 2
+            if b > 0:
+                total += b * mpmath.log(b / m) / 2
+        return total
+
+
+# scipy gh-20710: pairs (x, y) one to a few hundred ulps apart.
+GH_20710 = [
+    (0.9456657713430001, 0.9456657713430094),
+    (0.48066098564791515, 0.48066098564794774),
+    (0.786048657854401, 0.7860486578542367),
+]
+
+
+@pytest.mark.parametrize(("x", "y"), GH_20710)
+def test_kl_of_gh_20710_pairs_against_mpmath(x, y):
+    """Issue 19: KL([x, 1-x] || [y, 1-y]) came out 0.0 instead of ~1e-27."""
+    p, q = [x, 1 - x], [y, 1 - y]
+    want = float(mp_kl(p, q))
+    got = kt.kl_divergence(p, q, base=math.e)
+    assert got == pytest.approx(want, rel=1e-12)
+    assert got > 0
+
+
+def test_kl_gh_20710_values_from_the_issue():
+    assert kt.kl_divergence(
+        [0.9456657713430001, 1 - 0.9456657713430001],
+        [0.9456657713430094, 1 - 0.9456657713430094],
+        base=math.e,
+    ) == pytest.approx(8.46e-28, rel=1e-3)
+    assert kt.kl_divergence(
+        [0.786048657854401, 1 - 0.786048657854401],
+        [0.7860486578542367, 1 - 0.7860486578542367],
+        base=math.e,
+    ) == pytest.approx(8.03e-26, rel=1e-3)
+
+
+def test_js_distance_one_ulp_apart_against_mpmath():
+    """Issue 19: js_distance of neighbouring floats gave 1.1e-8, not ~1e-16."""
+    for x in (0.3, 0.5, 0.7, 0.123456789):
+        y = np.nextafter(x, 1.0)
+        p, q = [x, 1 - x], [y, 1 - y]
+        want = float(mpmath.sqrt(mp_js(p, q) / mpmath.log(2)))
+        got = kt.js_distance(p, q)
+        assert got == pytest.approx(want, rel=1e-12), x
+        assert 1e-18 < got < 1e-15
+        assert kt.js_divergence(p, q, base=math.e) == pytest.approx(
+            float(mp_js(p, q)), rel=1e-12
+        )
+
+
+@st.composite
+def near_pairs(draw):
+    """Two distributions that differ by tiny, exactly representable steps."""
+    n = draw(st.integers(2, 6))
+    p = draw(distributions(n=n, positive=True))
+    scale = draw(st.sampled_from([1e-15, 1e-12, 1e-9, 1e-6, 1e-4]))
+    steps = np.array(draw(st.lists(st.floats(-1, 1), min_size=n - 1, max_size=n - 1)))
+    q = p.copy()
+    q[:-1] += scale * steps * p[:-1]
+    q[-1] = 1.0 - q[:-1].sum()
+    assume(q[-1] > 0)
+    return p, q
+
+
+@given(near_pairs())
+def test_nearly_equal_pairs_against_mpmath(pq):
+    p, q = pq
+    kl = kt.kl_divergence(p, q, base=math.e)
+    want = mp_kl(p, q)
+    # the exact value for these floats; it may be ~1e-17 negative if they do
+    # not sum to exactly 1, which the contract clips to 0
+    assert kl == pytest.approx(max(float(want), 0.0), rel=1e-9, abs=1e-30)
+    js = kt.js_divergence(p, q, base=math.e)
+    assert js == pytest.approx(float(mp_js(p, q)), rel=1e-10, abs=1e-300)
+
+
+# --- issue 19: float32 inputs and tiny probabilities, as properties --------------
+
+
+@st.composite
+def float32_distributions(draw, n):
+    w = np.array(draw(st.lists(st.floats(0, 1e3), min_size=n, max_size=n)))
+    if w.sum() == 0:
+        w[0] = 1.0
+    p = (w / w.sum()).astype(np.float32)
+    p /= p.sum(dtype=np.float32)
+    return p
+
+
+@given(st.integers(2, 40).flatmap(lambda n: st.tuples(*[float32_distributions(n)] * 2)))
+def test_float32_properties(pq):
+    p, q = pq
+    h = kt.entropy(p)
+    assert 0 <= h <= math.log2(len(p)) + 1e-9
+    assert kt.kl_divergence(p, q) >= 0
+    assert kt.kl_divergence(p, p) == 0.0
+    assert 0 <= kt.js_divergence(p, q) <= 1
+    assert kt.js_distance(p, q) == pytest.approx(kt.js_distance(q, p), abs=1e-15)
+    p64 = p.astype(np.float64)
+    assert h == pytest.approx(reference_entropy(p64), rel=1e-12, abs=1e-15)
+
+
+_tiny = st.floats(min_value=5e-324, max_value=1e-280)
+
+
+@st.composite
+def tiny_distributions(draw, n=None):
+    """Distributions with some probabilities as small as the smallest double."""
+    size = n if n is not None else draw(st.integers(2, 6))
+    tiny = np.array(draw(st.lists(_tiny, min_size=size - 1, max_size=size - 1)))
+    zeros = np.array(
+        draw(st.lists(st.booleans(), min_size=size - 1, max_size=size - 1))
+    )
+    tiny[zeros] = 0.0
+    p = np.append(tiny, 1.0)  # the tiny entries do not change the sum 1
+    perm = draw(st.permutations(range(size)))
+    return p[list(perm)]
+
+
+@given(
+    st.integers(2, 6).flatmap(
+        lambda n: st.tuples(tiny_distributions(n), distributions(n=n, positive=True))
+    )
+)
+def test_tiny_probabilities_against_mpmath(pq):
+    p, q = pq
+    assert kt.kl_divergence(p, q, base=math.e) == pytest.approx(
+        float(mp_kl(p, q)), rel=1e-12, abs=1e-300
+    )
+    assert kt.kl_divergence(q, p, base=math.e) == pytest.approx(
+        float(mp_kl(q, p)) if (p > 0).all() else math.inf, rel=1e-12
+    )
+    assert kt.js_divergence(p, q, base=math.e) == pytest.approx(
+        float(mp_js(p, q)), rel=1e-12, abs=1e-300
+    )
+    h = kt.entropy(p, base=math.e)
+    with mpmath.workdps(60):
+        want = -sum(mpmath.mpf(a) * mpmath.log(a) for a in p if a > 0)
+    assert h == pytest.approx(float(want), rel=1e-12, abs=1e-300)
+    assert not math.isnan(kt.js_distance(p, q))
+
+
+# --- Chernoff information ------------------------------------------------------------
+
+
+def mp_chernoff(p, q, dps=50):
+    """(C in nats, lambda) by bisection on the derivative, in mpmath."""
+    with mpmath.workdps(dps):
+        pairs = [
+            (mpmath.mpf(a), mpmath.mpf(b))
+            for a, b in zip(p, q, strict=True)
+            if a > 0 and b > 0
+        ]
+
+        def f(lam):
+            return mpmath.log(sum(a**lam * b ** (1 - lam) for a, b in pairs))
+
+        def df(lam):
+            return sum(a**lam * b ** (1 - lam) * mpmath.log(a / b) for a, b in pairs)
+
+        lo, hi = mpmath.mpf(0), mpmath.mpf(1)
+        if df(lo) >= 0:
+            return -f(lo), lo
+        if df(hi) <= 0:
+            return -f(hi), hi
+        for _ in range(120):
+            mid = (lo + hi) / 2
+            lo, hi = (lo, mid) if df(mid) > 0 else (mid, hi)
+        return -f(lo), lo
+
+
+BERNOULLI = [0.1, 0.2, 0.6, 0.9]  # PyTorch's TestKL grid
+
+
+@pytest.mark.parametrize("a", BERNOULLI)
+@pytest.mark.parametrize("b", BERNOULLI)
+def test_chernoff_bernoulli_against_brute_force_grid(a, b):
+    p, q = np.array([a, 1 - a]), np.array([b, 1 - b])
+    lam = np.linspace(0.0, 1.0, 100_001)
+    f = np.log((p[:, None] ** lam * q[:, None] ** (1 - lam)).sum(axis=0))
+    c = kt.chernoff_information(p, q, base=math.e)
+    assert isinstance(c, kt.Chernoff) and type(c.value) is float
+    # the grid can only miss the minimum from above, by at most f'' h^2 / 8
+    assert -f.min() - 1e-12 <= c.value <= -f.min() + 1e-9
+    if a != b:
+        assert c.lam == pytest.approx(lam[f.argmin()], abs=2e-5)
+    else:
+        assert c == (0.0, 0.5)
+    want, _ = mp_chernoff(p, q)  # slightly negative when p = q sum to 1 - 3e-17
+    assert c.value == pytest.approx(max(float(want), 0.0), rel=1e-13, abs=1e-300)
+
+
+@pytest.mark.parametrize("a", [0.01, 0.1, 0.3, 0.45, 0.4999])
+def test_chernoff_symmetric_case_is_half(a):
+    """Mirror images: lambda = 1/2 and C = -log(2 sqrt(a (1 - a)))."""
+    c = kt.chernoff_information([a, 1 - a], [1 - a, a], base=math.e)
+    assert c.lam == pytest.approx(0.5, abs=1e-12)
+    assert c.value == pytest.approx(-math.log(2 * math.sqrt(a * (1 - a))), rel=1e-12)
+
+
+def test_chernoff_special_cases():
+    assert kt.chernoff_information([1, 0], [0, 1]) == (math.inf, 0.5)
+    # p's support inside q's: the minimum is at the end lambda = 0
+    c = kt.chernoff_information([1, 0], [0.5, 0.5])
+    assert c == (1.0, 0.0)
+    assert kt.chernoff_information([0.5, 0.5], [1, 0]) == (1.0, 1.0)
+    c = kt.chernoff_information([0.25, 0.75], [0.75, 0.25])
+    assert c.value == pytest.approx(1 - 0.5 * math.log2(3), rel=1e-14)  # bits
+    # units
+    bits = kt.chernoff_information([0.2, 0.8], [0.6, 0.4]).value
+    nats = kt.chernoff_information([0.2, 0.8], [0.6, 0.4], base=math.e).value
+    assert nats == pytest.approx(bits * math.log(2), rel=1e-14)
+
+
+def test_chernoff_batches_and_axes(rng):
+    P = rng.dirichlet(np.ones(5), size=(3, 4))
+    q = rng.dirichlet(np.ones(5))
+    c = kt.chernoff_information(P, q)
+    assert c.value.shape == c.lam.shape == (3, 4)
+    for i in range(3):
+        for j in range(4):
+            one = kt.chernoff_information(P[i, j], q)
+            assert c.value[i, j] == pytest.approx(one.value, rel=1e-14)
+            assert c.lam[i, j] == pytest.approx(one.lam, abs=1e-12)
+    c0 = kt.chernoff_information(np.moveaxis(P, -1, 0), q[:, None, None], axis=0)
+    np.testing.assert_allclose(c0.value, c.value, rtol=1e-14)
+
+
+@given(distribution_pairs(positive_q=True))
+def test_chernoff_properties(pq):
+    p, q = pq
+    c = kt.chernoff_information(p, q, base=math.e)
+    r = kt.chernoff_information(q, p, base=math.e)
+    assert 0.0 <= c.lam <= 1.0
+    assert c.value == pytest.approx(r.value, rel=1e-9, abs=1e-14)  # symmetric
+    assert (
+        c.value
+        <= min(kt.kl_divergence(p, q, base=math.e), kt.kl_divergence(q, p, base=math.e))
+        + 1e-12
+    )
+    # a lower bound: minus the log affinity at lambda = 1/2 (Bhattacharyya)
+    bhat = -math.log(np.sqrt(p * q).sum())
+    assert c.value >= bhat - 1e-12
+    if 0 < c.lam < 1 and c.value > 1e-8:
+        # the tilted distribution is equally far from p and from q: both = C
+        t = p**c.lam * q ** (1 - c.lam)
+        t /= t.sum()
+        assert kt.kl_divergence(t, p, base=math.e) == pytest.approx(
+            c.value, rel=1e-6, abs=1e-12
+        )
+        assert kt.kl_divergence(t, q, base=math.e) == pytest.approx(
+            c.value, rel=1e-6, abs=1e-12
+        )
+
+
+@pytest.mark.parametrize("eps", [2.0**-20, 2.0**-30, 2.0**-45])
+def test_chernoff_nearly_equal_against_mpmath(eps):
+    p, q = [0.5, 0.5], [0.5 + eps, 0.5 - eps]  # both sum to 1 exactly
+    want, want_lam = mp_chernoff(p, q)
+    c = kt.chernoff_information(p, q, base=math.e)
+    assert c.value == pytest.approx(float(want), rel=1e-12)
+    assert c.lam == pytest.approx(float(want_lam), abs=1e-6)
+
+
+@pytest.mark.parametrize("workers", ["2", "3"])
+def test_threaded_kernel_matches_single_thread(monkeypatch, rng, workers):
+    """Large inputs are split over threads; the partial sums add up the same."""
+    P = rng.dirichlet(np.ones(7), size=301)
+    P[rng.random(P.shape) < 0.2] = 0.0
+    P[P.sum(axis=1) == 0, 0] = 1.0
+    P /= P.sum(axis=1, keepdims=True)
+    Q = rng.dirichlet(np.ones(7), size=301)
+    n = 5 * 64 + 3
+    p, q = rng.dirichlet(np.ones(n)), rng.dirichlet(np.ones(n))
+    p[::7] = 0.0
+    p /= p.sum()
+    monkeypatch.setattr(kltools._kernel, "BLOCK", 64)
+    funcs = [kt.entropy, kt.kl_divergence, kt.cross_entropy, kt.js_divergence]
+    monkeypatch.setenv("KLTOOLS_THREADS", "1")
+    single = [(f(P) if f is kt.entropy else f(P, Q)) for f in funcs]
+    single += [(f(p) if f is kt.entropy else f(p, q)) for f in funcs]
+    monkeypatch.setenv("KLTOOLS_THREADS", workers)
+    monkeypatch.setattr(kltools._kernel, "THREADED_FROM", 1)
+    threaded = [(f(P) if f is kt.entropy else f(P, Q)) for f in funcs]
+    threaded += [(f(p) if f is kt.entropy else f(p, q)) for f in funcs]
+    for a, b in zip(single, threaded, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-13, atol=1e-16)
+    # errors are still found, by name, in whichever thread saw them
+    bad = P.copy()
+    bad[-1, -1] = np.nan
+    with pytest.raises(ValueError, match="p contains NaN"):
+        kt.entropy(bad)
+    bad = p.copy()
+    bad[-2] = -bad[-2]  # (p[-1] is one of the zeros)
+    with pytest.raises(ValueError, match="p has negative entries"):
+        kt.kl_divergence(bad, q)

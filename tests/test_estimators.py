@@ -591,3 +591,61 @@ def test_plugin_units():
 def test_plugin_estimators_refuse_bad_input(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+# --- issue 19: scale and the float limits -------------------------------------------
+
+
+@pytest.mark.parametrize("scale", [1e160, 1e-170, 1e300, 1e-300, 3.7])
+def test_knn_kl_is_scale_invariant_at_any_scale(scale):
+    """Issue 19: squared distances overflowed at 1e160 (NaN) and underflowed at
+    1e-170 (false repeated points); the estimate does not depend on scale."""
+    rng = np.random.default_rng(7)
+    x = rng.normal(size=(400, 2))
+    y = rng.normal(size=(300, 2)) + np.array([1.0, 0.0])
+    base = kt.knn_kl_divergence(x, y, k=3)
+    got = kt.knn_kl_divergence(x * scale, y * scale, k=3)
+    # x * scale rounds each coordinate: log distance ratios move by ~1e-16
+    assert got == pytest.approx(base, rel=1e-10)
+    x1 = rng.normal(size=500)
+    y1 = rng.normal(size=500) * 2
+    assert kt.knn_kl_divergence(x1 * scale, y1 * scale) == pytest.approx(
+        kt.knn_kl_divergence(x1, y1), rel=1e-10
+    )
+    # a power of two scales exactly: the same estimate to the last bit
+    assert kt.knn_kl_divergence(x * 2.0**500, y * 2.0**500, k=3) == base
+
+
+def test_knn_kl_far_from_the_origin():
+    rng = np.random.default_rng(8)
+    x = rng.normal(size=(300, 3))
+    y = rng.normal(size=(300, 3)) * 1.5
+    base = kt.knn_kl_divergence(x, y, k=2)
+    shift = 1e6  # still resolvable: spacing 1e-10 at 1e6
+    assert kt.knn_kl_divergence(x + shift, y + shift, k=2) == pytest.approx(
+        base, rel=1e-4
+    )
+    with pytest.raises(ValueError, match="x has repeated points"):
+        kt.knn_kl_divergence(np.zeros((5, 2)) + 1e-200, np.ones((5, 2)))
+
+
+def test_monte_carlo_kl_near_the_float_limits():
+    """Issue 19: finite log densities near +-1e308 gave NaN (lp - lq overflows)."""
+    z = np.random.default_rng(9).normal(size=1000)
+    est = kt.monte_carlo_kl(
+        z, lambda t: 8e307 + 1e300 * t, lambda t: -8e307 + 0.5e300 * t, base=math.e
+    )
+    lp, lq = 8e307 + 1e300 * z, -8e307 + 0.5e300 * z  # the very floats used
+    ratio = lp / 2.0**1000 - lq / 2.0**1000  # exact scaling, no overflow
+    assert est.value == pytest.approx(ratio.mean() * 2.0**1000, rel=1e-14)
+    assert est.stderr == pytest.approx(
+        ratio.std(ddof=1) * 2.0**1000 / math.sqrt(1000), rel=1e-10
+    )
+    # beyond the float range the value is inf, never NaN
+    est = kt.monte_carlo_kl(z, lambda t: 1e308 + 0 * t, lambda t: -1e308 + 0 * t)
+    assert est.value == math.inf and not math.isnan(est.stderr)
+    est = kt.monte_carlo_kl(
+        z, lambda t: -1e308 + 1e300 * t, lambda t: -1.5e308 + 1e300 * t, base=math.e
+    )
+    assert est.value == pytest.approx(0.5e308, rel=1e-14)
+    assert est.stderr == pytest.approx(0.0, abs=1e294)

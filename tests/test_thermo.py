@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import warnings
 
+import mpmath
 import numpy as np
 import pytest
 from conftest import distributions
@@ -317,3 +318,43 @@ def test_boltzmann_constants_are_the_exact_si_values():
     assert kt.thermo.BOLTZMANN == 1.380649e-23
     assert math.isclose(kt.thermo.BOLTZMANN_MEV, 8.617333262e-2, rel_tol=1e-10)
     assert shannon.BOLTZMANN is kt.thermo.BOLTZMANN
+
+
+# --- issue 19: energies spanning the whole float range ---------------------------
+
+
+def mp_boltzmann(energies, kt_value, dps=60):
+    with mpmath.workdps(dps):
+        e = [mpmath.mpf(x) for x in energies]
+        kt_ = mpmath.mpf(kt_value)
+        w = [mpmath.exp(-(x - min(e)) / kt_) for x in e]
+        z = sum(w)
+        return [float(x / z) for x in w]
+
+
+@pytest.mark.parametrize(
+    ("energies", "temperature", "k"),
+    [
+        ([-1e308, 1e308], 1e308, 1.0),  # the gap 2e308 overflows
+        ([-1.7e308, 1.7e308, 0.0], 1e308, 1.0),
+        ([-1e308, 1e308], 1.0, 1e308),
+        ([0.0, 1e308], 5e307, 2.0),
+        ([-1e308, 1e308], 1e-300, 1.0),  # everything but the ground state is 0
+        ([1.0, 2.0, 3.0], 1e-300, 1e-10),  # k T underflows as a product
+        ([1.0, 2.0], 1e300, 1e10),  # k T overflows as a product
+    ],
+)
+def test_boltzmann_any_finite_energies_against_mpmath(energies, temperature, k):
+    """Issue 19: boltzmann([-1e308, 1e308], 1e308) gave [1, 0], not [0.881, 0.119]."""
+    got = kt.boltzmann(energies, temperature, k=k)
+    with mpmath.workdps(60):
+        kt_value = mpmath.mpf(temperature) * mpmath.mpf(k)
+    want = mp_boltzmann(energies, kt_value)
+    np.testing.assert_allclose(got, want, rtol=1e-14, atol=1e-300)
+    assert got.sum() == pytest.approx(1.0, rel=1e-15)
+
+
+def test_boltzmann_value_from_the_issue():
+    np.testing.assert_allclose(
+        kt.boltzmann([-1e308, 1e308], 1e308), [0.881, 0.119], atol=1e-3
+    )
