@@ -51,6 +51,9 @@ ANSWERS: dict[str, tuple[str, Callable[[], float]]] = {
     ),
     2: ("I(X; Y) of the table [[1/4, 1/4], [1/2, 0]], in bits", _mutual),
     3: ("correlation of a bivariate normal with I = 1 bit", _one_bit_rho),
-    4: ("I(X; Y) of a fair bit through a 10 % flip channel, bits", _channel_information),
+    4: (
+        "I(X; Y) of a fair bit through a 10 % flip channel, bits",
+        _channel_information,
+    ),
     5: ("flip probability below 1/2 giving I = 1/2 bit", _half_bit_flip),
 }
