@@ -426,11 +426,11 @@ def neyman_pearson_sample_size(
     The smallest ``n`` for which the randomized Neyman-Pearson test of
     ``Bernoulli(p)`` against ``Bernoulli(q)`` at level ``alpha`` (see
     :func:`neyman_pearson_bernoulli`) has type-II error
-    :math:`eta_n \le` ``beta``, from exact binomial probabilities. The
-    best :math:`eta_n` never increases with ``n`` (a test on ``n + 1``
+    :math:`\beta_n \le` ``beta``, from exact binomial probabilities. The
+    best :math:`\beta_n` never increases with ``n`` (a test on ``n + 1``
     tosses may ignore the last one), so the search doubles ``n`` until the
     target is met and then bisects. Stein's lemma gives the first-order
-    estimate :math:`\log(1/eta) / D(p\|q)`, which is too small at
+    estimate :math:`\log(1/\beta) / D(p\|q)`, which is too small at
     practical sizes.
 
     Parameters
@@ -439,8 +439,8 @@ def neyman_pearson_sample_size(
         Success probabilities of the two hypotheses, strictly in (0, 1),
         and different.
     alpha, beta : float
-        Targets for :math:`P_p(	ext{decide } q)` and
-        :math:`P_q(	ext{decide } p)`, in (0, 1).
+        Targets for :math:`P_p(\text{decide } q)` and
+        :math:`P_q(\text{decide } p)`, in (0, 1).
     max_n : int, optional
         Give up (``ValueError``) beyond this many tosses.
 
