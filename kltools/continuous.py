@@ -18,6 +18,14 @@ through
 evaluated as ``expm1(l) - l`` with the log ratio taken by ``log1p`` when the
 ratio is near 1. Results are clipped at 0 (only rounding can push them
 below).
+
+:func:`dirichlet_kl`, :func:`beta_kl` and :func:`gamma_kl` first evaluate
+the textbook formula (``gammaln`` and ``digamma`` values) together with a
+bound on its rounding error. Where the bound is at most
+:data:`TEXTBOOK_RTOL` (5e-14) of the value, that value is returned; the
+other elements (large or nearly equal parameters, where the log-gamma terms
+cancel) are recomputed, alone, by series that keep their relative accuracy
+up to parameters of 1e300.
 """
 
 from __future__ import annotations
@@ -28,9 +36,9 @@ from fractions import Fraction
 import numpy as np
 from numpy.typing import ArrayLike
 from scipy.linalg import solve_triangular
-from scipy.special import digamma, gammaln, polygamma
+from scipy.special import digamma, gammaln, zeta
 
-from ._kernel import accurate_sum, excess, log_ratio, rel_entr_terms, scaled_excess
+from ._kernel import accurate_sum, excess, log_ratio, rel_entr_terms
 from ._validation import (
     as_finite,
     as_positive,
@@ -60,20 +68,25 @@ SYMMETRY_TOLERANCE = 1e-8
 
 _log_ratio = log_ratio
 _excess = excess
-_scaled_excess = scaled_excess
 _rel_entr = rel_entr_terms
+
+
+def _horner(coefs, t: np.ndarray) -> np.ndarray:
+    """``sum_i coefs[i] t^i`` by Horner's rule, in place (``coefs`` rows or numbers)."""
+    acc = np.array(np.broadcast_to(coefs[-1], np.shape(t)), dtype=np.float64)
+    for c in coefs[-2::-1]:
+        acc *= t
+        acc += c
+    return acc
 
 
 def _poly_tail(t: np.ndarray, coefs: np.ndarray) -> np.ndarray:
     """``sum_k coefs[k - 2] t^k`` for k = 2, 3, ... (Horner)."""
-    acc = np.zeros_like(t)
-    for c in coefs[::-1]:
-        acc = acc * t + c
-    return acc * t * t
+    return _horner(coefs, t) * (t * t)
 
 
-#: (-1)^k / (k (k - 1)), k = 2 .. 19: phi(t) = (1 + t) log(1 + t) - t.
-_PHI_SERIES = np.array([(-1.0) ** k / (k * (k - 1)) for k in range(2, 20)])
+#: 1 / k!, k = 2 .. 17: h(l) = e^l - 1 - l (as in ``_kernel.excess``).
+_EXCESS_SERIES = np.array([1.0 / math.factorial(k) for k in range(2, 18)])
 #: (-1)^k / k, k = 2 .. 19: omega(t) = t - log(1 + t).
 _OMEGA_SERIES = np.array([(-1.0) ** k / k for k in range(2, 20)])
 
@@ -86,19 +99,40 @@ def _log1p_ratio(d: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         return np.where(near, np.log1p(np.where(near, t, 0.0)), np.log(b) - np.log(a))
 
 
-def _a_phi(a, b, d, ell):
-    """``a phi(d / a) = b log(b / a) - (b - a) >= 0``, accurate for ``b`` near ``a``."""
+def _omega(t: np.ndarray, ell: np.ndarray) -> np.ndarray:
+    """``omega(t) = t - log(1 + t) >= 0`` given ``ell = log(1 + t)``.
+
+    The series is summed only where ``|t| < 0.1``, where ``t - ell`` cancels.
+    """
+    out = np.array(t - ell, dtype=np.float64, ndmin=1)
+    _masked(out, np.abs(t) < 0.1, lambda ts: _poly_tail(ts, _OMEGA_SERIES), t)
+    return out.reshape(np.shape(t))
+
+
+def _scaled_excess(x: np.ndarray, ell: np.ndarray) -> np.ndarray:
+    """``x h(l) = x (e^l - 1 - l)`` (same shapes), as ``_kernel.scaled_excess``.
+
+    The same branches (the series of ``_kernel.excess`` for
+    ``|l| < 0.1``, ``exp(log x + l) - x (1 + l)`` for ``l > 1``, so a tiny
+    ``x`` times a huge ``e^l`` does not overflow), each evaluated only on
+    its own elements.
+    """
     with np.errstate(all="ignore"):
-        t = d / a
-        small = np.abs(t) < 0.1
-        series = a * _poly_tail(np.where(small, t, 0.0), _PHI_SERIES)
-        return np.where(small, series, b * ell - d)
+        out = np.array(x * (np.expm1(ell) - ell), dtype=np.float64, ndmin=1)
+        _masked(out, ell > 1.0, _excess_above_one, x, ell)
+        _masked(out, np.abs(ell) < 0.1, _excess_near_zero, x, ell)
+        return out.reshape(np.shape(ell))
 
 
-def _omega(t, ell):
-    """``omega(t) = t - log(1 + t) >= 0`` given ``ell = log(1 + t)``."""
-    small = np.abs(t) < 0.1
-    return np.where(small, _poly_tail(np.where(small, t, 0.0), _OMEGA_SERIES), t - ell)
+def _excess_near_zero(x: np.ndarray, ell: np.ndarray) -> np.ndarray:
+    """``x h(l)`` for ``|l| < 0.1`` by the series ``sum_k l^k / k!``."""
+    return x * _poly_tail(ell, _EXCESS_SERIES)
+
+
+def _excess_above_one(x: np.ndarray, ell: np.ndarray) -> np.ndarray:
+    """``x h(l)`` for ``l > 1`` as ``x e^l - x (1 + l)``, ``x e^l = exp(log x + l)``."""
+    lead = np.exp(np.log(x) + ell)
+    return np.where(np.isinf(lead), np.inf, lead - x * (1.0 + ell))
 
 
 # Stirling's series: log Gamma(x) = (x - 1/2) log x - x + log(2 pi) / 2 + r(x),
@@ -119,78 +153,295 @@ _STIRLING = [
     (2 * k - 1, float(b / (2 * k * (2 * k - 1))))
     for k, b in enumerate(_BERNOULLI_2K, start=1)
 ]
+_STIRLING_M = np.array([m for m, _ in _STIRLING])
+_STIRLING_C = np.array([c for _, c in _STIRLING])
 #: Above this argument the remainder r(x) and its derivatives come from
 #: Stirling's series (10 terms: relative error below 1e-19 there).
 _STIRLING_FROM = 10.0
-#: Terms of the Taylor series of the remainder's Bregman divergence.
+#: Most terms of the Taylor series of the remainder's Bregman divergence
+#: (enough for ``|d / a| <= 1/4``; fewer are summed when ``|d / a|`` is smaller).
 _TAYLOR_TERMS = 32
+#: C(m + j - 1, j) for the Stirling exponents m and j = 0 .. _TAYLOR_TERMS: the
+#: Taylor coefficients of (1 + t)^-m.
+_STIRLING_BINOM = np.array(
+    [
+        [float(math.comb(m + j - 1, j)) for j in range(_TAYLOR_TERMS + 1)]
+        for m, _ in _STIRLING
+    ]
+)
+#: The Taylor series is truncated where the next term is below this fraction
+#: of the leading one.
+_TAYLOR_CUTOFF = 1e-18
 _HALF_LOG_2PI = 0.5 * math.log(2 * math.pi)
 
 
+def _masked(out: np.ndarray, mask: np.ndarray, fn, *arrays: np.ndarray) -> None:
+    """``out[mask] = fn(*(x[mask] for x in arrays))``, without indexing if not needed.
+
+    Each branch of a piecewise formula is evaluated on its own elements
+    only; when the mask is all True (a scalar, a uniform batch) the arrays
+    are passed whole.
+    """
+    count = np.count_nonzero(mask)
+    if count == mask.size:
+        out[...] = fn(*arrays)
+    elif count:
+        out[mask] = fn(*(x[mask] for x in arrays))
+
+
+def _split(x: np.ndarray, big: np.ndarray, on_big, on_small) -> np.ndarray:
+    """``on_big(x)`` where ``big``, ``on_small(x)`` elsewhere (1-D ``x``)."""
+    out = np.empty_like(x)
+    _masked(out, big, on_big, x)
+    _masked(out, ~big, on_small, x)
+    return out
+
+
+def _stirling_remainder(x: np.ndarray) -> np.ndarray:
+    """``r(x)`` from Stirling's series, ``x >= 10`` (Horner in ``1 / x^2``)."""
+    return _horner(_STIRLING_C, 1.0 / (x * x)) / x
+
+
+def _stirling_remainder_slope(x: np.ndarray) -> np.ndarray:
+    """``r'(x)`` from Stirling's series, ``x >= 10``."""
+    y = 1.0 / (x * x)
+    return -y * _horner(_STIRLING_M * _STIRLING_C, y)
+
+
 def _remainder(x: np.ndarray) -> np.ndarray:
-    """``r(x) = log Gamma(x) - (x - 1/2) log x + x``."""
+    """``r(x) = log Gamma(x) - (x - 1/2) log x + x`` (1-D ``x > 0``)."""
     with np.errstate(all="ignore"):
-        big = x >= _STIRLING_FROM
-        xb = np.where(big, x, _STIRLING_FROM)
-        series = np.full_like(xb, _HALF_LOG_2PI)
-        for m, c in _STIRLING:
-            series += c * xb ** (-m)
-        xs = np.where(big, 1.0, x)
-        direct = gammaln(xs) - (xs - 0.5) * np.log(xs) + xs
-        return np.where(big, series, direct)
+        return _split(
+            x,
+            x >= _STIRLING_FROM,
+            lambda xb: _HALF_LOG_2PI + _stirling_remainder(xb),
+            lambda xs: gammaln(xs) - (xs - 0.5) * np.log(xs) + xs,
+        )
 
 
 def _remainder_slope(x: np.ndarray) -> np.ndarray:
-    """``r'(x) = psi(x) - log x + 1 / (2x)``."""
+    """``r'(x) = psi(x) - log x + 1 / (2x)`` (1-D ``x > 0``)."""
     with np.errstate(all="ignore"):
-        big = x >= _STIRLING_FROM
-        xb = np.where(big, x, _STIRLING_FROM)
-        series = np.zeros_like(xb)
-        for m, c in _STIRLING:
-            series -= m * c * xb ** (-m - 1)
-        xs = np.where(big, 1.0, x)
-        direct = digamma(xs) - np.log(xs) + 0.5 / xs
-        return np.where(big, series, direct)
+        return _split(
+            x,
+            x >= _STIRLING_FROM,
+            _stirling_remainder_slope,
+            lambda xs: digamma(xs) - np.log(xs) + 0.5 / xs,
+        )
+
+
+def _taylor_orders(t: np.ndarray) -> np.ndarray:
+    """Orders ``j = 2 .. J`` of the Taylor series in ``t = d / a``, ``|t| <= 1/4``.
+
+    ``J`` is the first order with ``max|t|^(J - 1) <= _TAYLOR_CUTOFF``, plus one,
+    at most :data:`_TAYLOR_TERMS`: the terms fall by a factor ``|t|`` per order.
+    """
+    top = float(np.abs(t).max())
+    if top <= 0.0:
+        return np.arange(2, 3)
+    last = math.ceil(1.0 + math.log(_TAYLOR_CUTOFF) / math.log(top)) + 1
+    return np.arange(2, min(max(last, 2), _TAYLOR_TERMS) + 1)
+
+
+def _bregman_stirling(a: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """``R(a, a (1 + t))`` for ``a >= 10``, ``|t| <= 1/4``, from Stirling's series.
+
+    ``sum_k c_k a^-m sum_j C(m + j - 1, j) (-t)^j`` (the Taylor series of
+    ``(1 + t)^-m`` without its first two terms): the coefficient of each
+    order ``j`` summed over ``k`` (one matrix product), then Horner's rule
+    in ``-t``. Terms ``k`` below the cutoff at the smallest ``a`` are left
+    out.
+    """
+    orders = _taylor_orders(t)
+    low = float(a.min())
+    # term k relative to the leading one, at j = 2: 12 |c_k| a^(1 - m) C(m + 1, 2)
+    weight = 12.0 * np.abs(_STIRLING_C) * _STIRLING_BINOM[:, 2]
+    keep = weight * low ** (1.0 - _STIRLING_M) >= _TAYLOR_CUTOFF * 1e-3
+    keep[0] = True
+    count = int(keep.sum())  # the weights fall with k for a >= 10: a prefix
+    powers = np.empty((count, a.size))  # a^-m for m = 1, 3, 5, ...
+    np.divide(1.0, a, out=powers[0])
+    step = powers[0] * powers[0]
+    for i in range(1, count):
+        np.multiply(powers[i - 1], step, out=powers[i])
+    powers *= _STIRLING_C[:count, None]
+    coef = np.einsum("kj,kn->jn", _STIRLING_BINOM[:count][:, orders], powers)
+    return _horner(coef, -t) * (t * t)
+
+
+def _bregman_zeta(a: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """``R(a, a (1 + t))`` for ``a < 10``, ``|t| <= 1/4``, by Hurwitz zeta values.
+
+    The Taylor coefficients are ``r^(j)(a) = psi^(j - 1)(a) - m_j(a)``, with
+    ``psi^(j - 1)(a) = (-1)^j (j - 1)! zeta(j, a)`` and ``m_j`` the derivative
+    of the main part; with ``u_j = a^j zeta(j, a) = 1 + a^j zeta(j, a + 1)``
+    the term of order ``j`` is ``(-t)^j ((j - 1)(u_j - 1/2) - a) / (j (j - 1))``.
+    """
+    orders = _taylor_orders(t)
+    j = orders.astype(np.float64)[:, None]
+    row = a[None, :]
+    u = 1.0 + np.power(row, orders[:, None]) * zeta(j, row + 1.0)
+    terms = ((j - 1.0) * (u - 0.5) - row) / (j * (j - 1.0))  # (orders, n)
+    return _horner(terms, -t) * (t * t)
 
 
 def _remainder_bregman(a: np.ndarray, b: np.ndarray, d: np.ndarray) -> np.ndarray:
     """``r(b) - r(a) - (b - a) r'(a) >= 0`` (r is convex), ``d = b - a``.
 
-    For ``|d| <= a / 4`` by the Taylor series in ``d`` (no cancellation):
-    from Stirling's series for ``a >= 10``, as
-    ``sum_k c_k a^-m sum_j C(m + j - 1, j) (-t)^j`` with ``t = d / a``, and
-    from polygamma functions below. Otherwise directly.
+    For ``|d| <= a / 4`` by the Taylor series in ``t = d / a`` (no
+    cancellation): from Stirling's series for ``a >= 10``
+    (:func:`_bregman_stirling`), from Hurwitz zeta values below
+    (:func:`_bregman_zeta`). Otherwise directly. Each branch is evaluated
+    only on its own elements.
     """
+    shape = np.shape(a)
+    a, b, d = np.ravel(a), np.ravel(b), np.ravel(d)  # all of one shape
+    out = np.empty(a.shape)
     with np.errstate(all="ignore"):
         t = d / a
         near = np.abs(t) <= 0.25
-        tn = np.where(near, t, 0.0)
         big = a >= _STIRLING_FROM
-        ab = np.where(big, a, _STIRLING_FROM)
-        large = np.zeros_like(tn)
-        for m, c in _STIRLING:
-            inner = np.zeros_like(tn)
-            coef = float(m)  # C(m + j - 1, j) at j = 1
-            power = -tn
-            for j in range(2, _TAYLOR_TERMS + 1):
-                coef *= (m + j - 1) / j
-                power = power * -tn
-                inner += coef * power
-            large += c * ab ** (-m) * inner
-        as_ = np.where(big, 1.0, a)
-        ds = np.where(big, 0.0, np.where(near, d, 0.0))
-        small = np.zeros_like(tn)
-        fact = 1.0  # (j - 2)!
-        for j in range(2, _TAYLOR_TERMS + 1):
-            if j > 2:
-                fact *= j - 2
-            sign = (-1.0) ** j
-            m_j = sign * (fact * as_ ** (1 - j) + 0.5 * fact * (j - 1) * as_ ** (-j))
-            r_j = polygamma(j - 1, as_) - m_j
-            small += r_j * ds**j / (fact * (j - 1) * j)  # / j!
-        taylor = np.where(big, large, small)
-        direct = _remainder(b) - _remainder(a) - d * _remainder_slope(a)
-        return np.maximum(np.where(near, taylor, direct), 0.0)
+        _masked(out, near & big, _bregman_stirling, a, t)
+        _masked(out, near & ~big, _bregman_zeta, a, t)
+        _masked(out, ~near, _remainder_direct, a, b, d)
+        return np.maximum(out, 0.0).reshape(shape)
+
+
+def _remainder_direct(a: np.ndarray, b: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """``r(b) - r(a) - d r'(a)`` as written (1-D; for ``|d| > a / 4``)."""
+    both = _remainder(np.concatenate([b, a]))
+    return both[: b.size] - both[b.size :] - d * _remainder_slope(a)
+
+
+# The textbook formulas (the fast path). They add log-gamma and digamma
+# values, which cancel for large or nearly equal parameters. Alongside each
+# value, :func:`_dirichlet_textbook` and :func:`_gamma_textbook` return a
+# first-order bound on its rounding error, ``TEXTBOOK_ERROR_FACTOR * eps * S``
+# with ``S`` a weighted sum of the magnitudes of the terms (a few extra
+# operations per element). Where the bound is at most ``TEXTBOOK_RTOL`` of
+# the value, the value is kept; the other elements alone are recomputed by
+# the series (:func:`_dirichlet_series`, :func:`_gamma_series`). For
+# concentrations drawn from [0.5, 50] nine rows in ten of a 16-component
+# batch stay on the fast path, while ``beta_kl(a + 1, b, a, b)`` (one
+# observation's update) goes to the series from ``a + b`` of about 4.
+
+#: Largest relative rounding error allowed to the textbook formulas (half the
+#: 1e-13 to which the tests compare the two paths).
+TEXTBOOK_RTOL = 5e-14
+#: Factor on the bound ``eps * S``. ``S`` is a worst-case first-order bound,
+#: so 1 suffices: against mpmath (50 digits) the largest ratio
+#: ``|textbook - exact| / (eps * S)`` was 0.28 for Dirichlet (2 to 16
+#: components) and 0.44 for gamma, over about 13000 random cases with
+#: parameters from 1e-300 to 1e4, relative differences from 1e-8 to 3, and
+#: points near the zeros of log Gamma and psi.
+TEXTBOOK_ERROR_FACTOR = 1.0
+_EPS = float(np.finfo(np.float64).eps)
+
+
+def _accepted(nats: np.ndarray, error: np.ndarray) -> np.ndarray:
+    """Where a textbook value is kept: ``error <= TEXTBOOK_RTOL * nats``.
+
+    ``error`` is the bound returned by :func:`_dirichlet_textbook` or
+    :func:`_gamma_textbook` (0 for equal parameters, whose value is exactly
+    0; NaN or infinite where the formula overflows, which is refused).
+    """
+    with np.errstate(invalid="ignore"):
+        return np.isfinite(error) & (error <= TEXTBOOK_RTOL * nats)
+
+
+def _dirichlet_textbook(a: np.ndarray, b: np.ndarray):
+    """Textbook D(Dir(a) || Dir(b)) in nats per row of ``(n, k)`` arrays.
+
+    Returns the values and a bound on their absolute error,
+    ``TEXTBOOK_ERROR_FACTOR * eps * S`` (see :func:`_accepted`). The formula
+    is written as ``sum_i G(a_i, b_i) - G(a_0, b_0)`` with the Bregman divergence
+    ``G(x, y) = log Gamma(y) - log Gamma(x) - (y - x) psi(x) >= 0``,
+    ``d = b - a``, ``a_0 = sum a``, ``d_0 = sum d`` and ``b_0 = a_0 + d_0``
+    (a rounding of the sums then moves ``a_0`` and ``b_0`` together, which
+    changes ``G(a_0, b_0)`` only through ``psi(b_0) - psi(a_0)``).
+
+    ``S`` bounds the rounding error, to first order, in units of ``eps``.
+    scipy's ``gammaln`` is within ``2 eps (1 + |value|)`` and ``digamma``
+    within ``eps (1 + |value|)`` of the exact values (measured against
+    mpmath on 10^4 points from 1e-3 to 1e300 and near the zeros of both);
+    each other operation rounds by ``eps / 2``. Summing these,
+
+    * ``2.5 (1 + |log Gamma|)`` for each of the ``2k + 2`` log-gamma values
+      (the value and its share of the subtraction);
+    * ``|d_j| (1 + 2 |psi(a_j)|)`` for each product, ``j = 0 .. k``;
+    * ``b_0 |psi(b_0)| / 2`` for the rounding of ``b_0``;
+    * ``k / 2 [(a_0 + s) |psi(b_0) - psi(a_0)| + s (1 + 1 / a_0) + |g| +
+      |G_0|]`` for the sums over ``k`` terms (``s = sum_i |d_i|``,
+      ``g = sum_i G_i``; ``psi'(x) < 1 / x + 1 / x^2``).
+    """
+    with np.errstate(all="ignore"):
+        k = a.shape[-1]
+        d = b - a
+        a0 = a.sum(axis=-1)
+        d0 = d.sum(axis=-1)
+        b0 = a0 + d0
+        lga, lgb, psa = gammaln(a), gammaln(b), digamma(a)
+        lga0, lgb0, psa0, psb0 = gammaln(a0), gammaln(b0), digamma(a0), digamma(b0)
+        g = (lgb - lga - d * psa).sum(axis=-1)
+        g0 = lgb0 - lga0 - d0 * psa0
+        nats = g - g0
+        ad = np.abs(d)
+        spread = ad.sum(axis=-1)
+        size = (
+            (2.5 * (np.abs(lga) + np.abs(lgb)) + ad * (1.0 + 2.0 * np.abs(psa))).sum(
+                axis=-1
+            )
+            + 2.5 * (np.abs(lga0) + np.abs(lgb0) + (2 * k + 2))
+            + np.abs(d0) * (1.0 + 2.0 * np.abs(psa0))
+            + 0.5 * b0 * np.abs(psb0)
+            + 0.5
+            * k
+            * (
+                (a0 + spread) * np.abs(psb0 - psa0)
+                + spread * (1.0 + 1.0 / a0)
+                + np.abs(g)
+                + np.abs(g0)
+            )
+        )
+        error = TEXTBOOK_ERROR_FACTOR * _EPS * np.where(b0 > 0, size, np.inf)
+        same = spread == 0
+        return np.where(same, 0.0, nats), np.where(same, 0.0, error)
+
+
+def _gamma_textbook(ap, bp, aq, bq):
+    """Textbook D(Gamma(ap, bp) || Gamma(aq, bq)) in nats (1-D arrays).
+
+    Returns the values and a bound on their absolute error, as
+    :func:`_dirichlet_textbook` does. The formula is written as
+    ``G(ap, aq) + ap x - aq l`` with the Bregman divergence ``G`` of
+    :func:`_dirichlet_textbook`, ``x = (bq - bp) / bp`` and
+    ``l = log(bq / bp)`` (by ``log1p(x)`` for ``|x| < 1/2``). ``S``, in units
+    of ``eps`` and with the accuracies of :func:`_dirichlet_textbook`, adds
+    ``2.5 (1 + |log Gamma|)`` for both log-gamma values,
+    ``|aq - ap| (1 + 2 |psi(ap)|)``, ``1.5 |G|``, ``2.5 |ap x|`` (three
+    roundings) and ``3.5 |aq l|`` (``log1p`` of a rounded ``x``, within
+    ``2 eps |l|`` for ``|x| < 1/2``; ``log`` of a rounded ratio otherwise).
+    """
+    with np.errstate(all="ignore"):
+        d = aq - ap
+        lgp, lgq, psp = gammaln(ap), gammaln(aq), digamma(ap)
+        g = lgq - lgp - d * psp
+        x = (bq - bp) / bp
+        near = np.abs(x) < 0.5
+        ell = np.where(near, np.log1p(np.where(near, x, 0.0)), np.log(bq / bp))
+        growth = ap * x
+        pull = aq * ell
+        nats = g + growth - pull
+        size = (
+            2.5 * (np.abs(lgp) + np.abs(lgq) + 2.0)
+            + np.abs(d) * (1.0 + 2.0 * np.abs(psp))
+            + 1.5 * np.abs(g)
+            + 2.5 * np.abs(growth)
+            + 3.5 * np.abs(pull)
+        )
+        error = TEXTBOOK_ERROR_FACTOR * _EPS * size
+        same = (d == 0) & (bq == bp)
+        return np.where(same, 0.0, nats), np.where(same, 0.0, error)
 
 
 def _finish(nats: np.ndarray, log_b: float) -> float | np.ndarray:
@@ -550,7 +801,7 @@ def poisson_kl(
 # --- gamma family -------------------------------------------------------------
 
 
-def _gamma_nats(ap, bp, aq, bq):
+def _gamma_series(ap, bp, aq, bq):
     """D(Gamma(ap, rate bp) || Gamma(aq, rate bq)) in nats, as three terms >= 0.
 
     With ``t = (aq - ap) / ap``, ``L = log(aq / ap)`` and ``l = log(bq / bp)``,
@@ -573,6 +824,22 @@ def _gamma_nats(ap, bp, aq, bq):
             + 0.5 * _omega(t, big_l)
             + _remainder_bregman(ap, aq, d)
         )
+
+
+def _gamma_nats(ap, bp, aq, bq):
+    """D(Gamma(ap, bp) || Gamma(aq, bq)) in nats, for broadcast arrays.
+
+    The textbook formula (:func:`_gamma_textbook`) where it is accurate, the
+    series (:func:`_gamma_series`) on the other elements only.
+    """
+    shape = np.shape(ap)
+    flat = [np.ravel(x) for x in (ap, bp, aq, bq)]
+    nats, error = _gamma_textbook(*flat)
+    ok = _accepted(nats, error)
+    if not ok.all():
+        redo = ~ok
+        nats[redo] = _gamma_series(*(x[redo] for x in flat))
+    return nats.reshape(shape)
 
 
 def gamma_kl(
@@ -680,8 +947,8 @@ def exponential_kl(
 # --- Dirichlet and beta -------------------------------------------------------
 
 
-def _dirichlet_nats(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """D(Dir(a) || Dir(b)) in nats over the last axis (validated, same shape).
+def _dirichlet_series(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """D(Dir(a) || Dir(b)) in nats over the last axis, accurate everywhere.
 
     The textbook formula is ``sum_i G(a_i, b_i) - G(a_0, b_0)`` with the
     Bregman divergence ``G(a, b) = log Gamma(b) - log Gamma(a) - (b - a)
@@ -699,18 +966,39 @@ def _dirichlet_nats(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     ``b_i - a_i``, so nearly equal parameters keep their relative accuracy.
     """
     with np.errstate(all="ignore"):
+        k = a.shape[-1]
         d = b - a
-        a0 = a.sum(axis=-1)
-        d0 = accurate_sum(d)
-        b0 = b.sum(axis=-1)  # not a0 + d0, which loses b0 when a0 is huge
-        big_l = _log1p_ratio(d, a, b)
-        big_l0 = _log1p_ratio(d0, a0, b0)
-        e_part = _scaled_excess(b, big_l0[..., None] - big_l).sum(axis=-1)
-        w_part = 0.5 * (_omega(d / a, big_l).sum(axis=-1) - _omega(d0 / a0, big_l0))
-        r_part = _remainder_bregman(a, b, d).sum(axis=-1) - _remainder_bregman(
-            a0, b0, d0
+        # the totals as a last column: A = (a, a_0), B = (b, b_0), dd = (d, d_0)
+        aa = np.concatenate([a, a.sum(axis=-1, keepdims=True)], axis=-1)
+        # b_0 not as a_0 + d_0, which loses b_0 when a_0 is huge
+        bb = np.concatenate([b, b.sum(axis=-1, keepdims=True)], axis=-1)
+        dd = np.concatenate([d, accurate_sum(d)[..., None]], axis=-1)
+        big_l = _log1p_ratio(dd, aa, bb)
+        e_part = _scaled_excess(b, big_l[..., k:] - big_l[..., :k]).sum(axis=-1)
+        w = _omega(dd / aa, big_l)
+        r = _remainder_bregman(aa, bb, dd)
+        return (
+            e_part
+            + 0.5 * (w[..., :k].sum(axis=-1) - w[..., k])
+            + (r[..., :k].sum(axis=-1) - r[..., k])
         )
-        return e_part + w_part + r_part
+
+
+def _dirichlet_nats(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """D(Dir(a) || Dir(b)) in nats over the last axis (validated, same shape).
+
+    The textbook formula (:func:`_dirichlet_textbook`) on the rows where it
+    is accurate, the series (:func:`_dirichlet_series`) on the other rows
+    only.
+    """
+    shape, k = a.shape[:-1], a.shape[-1]
+    a2, b2 = a.reshape(-1, k), b.reshape(-1, k)
+    nats, error = _dirichlet_textbook(a2, b2)
+    ok = _accepted(nats, error)
+    if not ok.all():
+        redo = ~ok
+        nats[redo] = _dirichlet_series(a2[redo], b2[redo])
+    return nats.reshape(shape)
 
 
 def dirichlet_kl(
