@@ -60,3 +60,14 @@ ANSWERS: dict[str, tuple[str, Callable[[], float]]] = {
         _one_group,
     ),
 }
+
+#: A hint shown with a wrong answer (kt.check and the page's answer box).
+HINTS: dict[int, str] = {
+    1: (
+        "The bin probabilities are ¼ and ¾; the loss is H(P) − log₂ k − h(p), with h(p)"
+        " in bits."
+    ),
+    2: "The loss falls as k grows: find the first k below 0.01 bits, a whole number.",
+    3: "Compare the quantiser's rate with R(D) = ½ log₂(σ²/D) at its distortion D.",
+    4: "With a single group, q is uniform over the 64 outcomes.",
+}

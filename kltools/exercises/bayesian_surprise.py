@@ -35,3 +35,16 @@ ANSWERS: dict[str, tuple[str, Callable[[], float]]] = {
     ),
     3: ("D(Beta(4, 2) ‖ Beta(1, 1)) in bits", _batch),
 }
+
+#: A hint shown with a wrong answer (kt.check and the page's answer box).
+HINTS: dict[int, str] = {
+    1: "The posterior is Beta(2, 1), density 2θ; integrate 2θ·ln(2θ) over (0, 1).",
+    2: (
+        "A belief held by 1000 flips barely moves: expect a tiny number, far below the "
+        "surprisal of 1 bit."
+    ),
+    3: (
+        "The divergence of the posterior Beta(4, 2) from the uniform prior; kt.beta_kl "
+        "gives it."
+    ),
+}

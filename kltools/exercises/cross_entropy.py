@@ -63,3 +63,18 @@ ANSWERS: dict[str, tuple[str, Callable[[], float]]] = {
         _smoothed_floor,
     ),
 }
+
+#: A hint shown with a wrong answer (kt.check and the page's answer box).
+HINTS: dict[int, str] = {
+    1: "Sum p(x)·log₂(1/q(x)): the weights come from p, the code lengths from q.",
+    2: (
+        "The excess is H(p, q) − H(p), which for these powers of two is also the excess"
+        " of the code lengths."
+    ),
+    3: "Average the Huffman codeword lengths with equal weights 1/5.",
+    4: "Subtract log₂ 5, the entropy of the uniform distribution over five outcomes.",
+    5: (
+        "The best a model can do is to predict the smoothed labels themselves: the loss"
+        " is then their entropy."
+    ),
+}

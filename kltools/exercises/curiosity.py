@@ -50,3 +50,14 @@ ANSWERS: dict[str, tuple[str, Callable[[], float]]] = {
         _path_final,
     ),
 }
+
+#: A hint shown with a wrong answer (kt.check and the page's answer box).
+HINTS: dict[int, str] = {
+    1: (
+        "The expected information gain is the mutual information between the pull's "
+        "outcome and θ."
+    ),
+    2: "The gains of the 20 steps add up: it is I(Y₁, …, Y₂₀; Θ), well under 20 bits.",
+    3: "Add the four divergences of each posterior from the belief just before it.",
+    4: "The divergence of the final belief Beta(4, 2) from the starting Beta(1, 1).",
+}

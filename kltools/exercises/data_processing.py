@@ -44,3 +44,17 @@ ANSWERS: dict[int, tuple[str, Callable[[], float]]] = {
     3: ("contraction coefficient of BSC(0.1) then BSC(0.2) (no unit)", _cascade),
     4: ("Fano's lower bound on the error, 4 values, H(X | Y) = 1 bit", _fano),
 }
+
+#: A hint shown with a wrong answer (kt.check and the page's answer box).
+HINTS: dict[int, str] = {
+    1: (
+        "First push p and q through the channel: pK = p(1 − ε) + (1 − p)ε for each "
+        "symbol."
+    ),
+    2: "Divide D(pK‖qK) by D(p‖q), both in the same unit: the ratio has none.",
+    3: (
+        "The cascade is one binary symmetric channel; its coefficient is (1 − 2ε)² "
+        "for its flip ε."
+    ),
+    4: "Fano: H(X | Y) ≤ h(P_e) + P_e·log₂(|X| − 1); solve for the smallest P_e.",
+}

@@ -50,3 +50,21 @@ ANSWERS: dict[int, tuple[str, Callable[[], float]]] = {
         _student_normal,
     ),
 }
+
+#: A hint shown with a wrong answer (kt.check and the page's answer box).
+HINTS: dict[int, str] = {
+    1: (
+        "Use the closed form for two Gaussians: log(σ_q/σ_p) + (σ_p² + (μ_p − "
+        "μ_q)²)/(2σ_q²) − ½, in nats."
+    ),
+    2: "Cross entropy of Uniform(0, 1) against N(0, 1), minus h(Uniform(0, 1)) = 0.",
+    3: "Set h(N(0, σ²)) = ½ ln(2πe σ²) to zero and solve for σ.",
+    4: (
+        "Integrate p·log₂(p/q) with the Cauchy density 1/(π(1 + x²)); the answer is "
+        "in bits."
+    ),
+    5: (
+        "The Gaussian's tails are far lighter than t₃'s, but the divergence stays "
+        "finite; report bits."
+    ),
+}

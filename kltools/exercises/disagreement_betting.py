@@ -51,3 +51,11 @@ ANSWERS: dict[str, tuple[str, Callable[[], float]]] = {
         _break_even,
     ),
 }
+
+#: A hint shown with a wrong answer (kt.check and the page's answer box).
+HINTS: dict[int, str] = {
+    1: "The growth of a right Kelly bettor is D(p‖q) with p = (¾, ¼) and q = (½, ½).",
+    2: "It is the reciprocal of the growth rate in bits per bet.",
+    3: "Growth is D(r‖q) − D(r‖p): the truth r weights both terms.",
+    4: "At the break-even truth D(r‖q) = D(r‖p); the growth is linear in r.",
+}

@@ -37,3 +37,17 @@ ANSWERS: dict[str, tuple[str, Callable[[], float]]] = {
     3: ("entropy of the sum of two fair dice, in bits", _two_dice),
     4: ("bits released by boiling 1 g of water at 373.15 K", _boiling),
 }
+
+#: A hint shown with a wrong answer (kt.check and the page's answer box).
+HINTS: dict[int, str] = {
+    1: "Each outcome contributes p·log₂(1/p); a probability 2⁻ᵏ gives exactly k bits.",
+    2: "Grouping: H(½, ½) plus ½ times the entropy of three equal outcomes, log₂ 3.",
+    3: (
+        "The eleven sums are not equally likely: count the ways to reach each one "
+        "(there are 36)."
+    ),
+    4: (
+        "Entropy released is the heat over kT, in nats: divide by ln 2 for bits. A "
+        "number of order 10²³ is expected."
+    ),
+}

@@ -63,3 +63,24 @@ ANSWERS: dict[int, tuple[str, Callable[[], float]]] = {
         _variance_fisher,
     ),
 }
+
+#: A hint shown with a wrong answer (kt.check and the page's answer box).
+HINTS: dict[int, str] = {
+    1: (
+        "A head carries log₂((1/2)/(1/8)) bits of evidence for p, a tail "
+        "log₂((1/2)/(7/8)); weight them by p."
+    ),
+    2: "Wald: the threshold log₂(1/α) in bits, divided by the drift D(p‖q) per toss.",
+    3: (
+        "Increase n until the best test's β_n at level α = 0.05 first falls to 0.01: "
+        "a whole number of tosses."
+    ),
+    4: (
+        "Chernoff information is the largest, over λ, of −log₂ Σ p^λ q^(1−λ); it is "
+        "smaller than either KL."
+    ),
+    5: (
+        "Take δ small, but not so small that rounding swamps the curvature; "
+        "the divergence in nats."
+    ),
+}

@@ -66,3 +66,17 @@ ANSWERS: dict[str, tuple[str, Callable[[], float]]] = {
         _prior_objective,
     ),
 }
+
+#: A hint shown with a wrong answer (kt.check and the page's answer box).
+HINTS: dict[int, str] = {
+    1: "Z sums e^(−E/kT) over the two levels; measure E in units of kT.",
+    2: "D(Q‖P) in nats, times kT (here 1).",
+    3: (
+        "Energies in meV and k in meV per kelvin; use the bath's 77 K for F of both "
+        "distributions."
+    ),
+    4: (
+        "With q the prior, J(q) is the expected negative log-likelihood of the data, in"
+        " nats."
+    ),
+}

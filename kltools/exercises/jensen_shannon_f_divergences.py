@@ -44,3 +44,10 @@ ANSWERS: dict[str, tuple[str, Callable[[], float]]] = {
         _renyi2,
     ),
 }
+
+#: A hint shown with a wrong answer (kt.check and the page's answer box).
+HINTS: dict[int, str] = {
+    1: "Average the divergences of p and q from their midpoint m = (p + q)/2.",
+    2: "Sum (p − q)²/q over the three outcomes.",
+    3: "D₂(p‖q) = log₂ Σ p²/q.",
+}

@@ -34,3 +34,14 @@ ANSWERS: dict[str, tuple[str, Callable[[], float]]] = {
     3: ("D(fair die ‖ loaded die) in bits", _loaded_die),
     4: ("D(loaded die ‖ fair die) in bits", _loaded_die_reverse),
 }
+
+#: A hint shown with a wrong answer (kt.check and the page's answer box).
+HINTS: dict[int, str] = {
+    1: "Two terms, each p(x)·log₂(p(x)/q(x)); the exact value has a log₂ 3 in it.",
+    2: "A value in bits becomes one in nats on multiplying by ln 2.",
+    3: (
+        "Six terms weighted by the fair die's 1/6; the loaded die's six is the only "
+        "face with q above p."
+    ),
+    4: "Now the loaded die's probabilities weight the terms: the six counts half.",
+}

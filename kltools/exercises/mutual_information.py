@@ -57,3 +57,12 @@ ANSWERS: dict[str, tuple[str, Callable[[], float]]] = {
     ),
     5: ("flip probability below 1/2 giving I = 1/2 bit", _half_bit_flip),
 }
+
+#: A hint shown with a wrong answer (kt.check and the page's answer box).
+HINTS: dict[int, str] = {
+    1: "Average over y the entropy of X given Y = y, weighted by p(y).",
+    2: "I(X; Y) = H(X) − H(X | Y).",
+    3: "For a bivariate normal I = −½ log₂(1 − ρ²).",
+    4: "I(X; Y) = 1 − H(ε) bits for a fair bit through a flip channel.",
+    5: "Solve 1 − H(ε) = ½ for ε between 0 and ½.",
+}

@@ -49,3 +49,13 @@ ANSWERS: dict[str, tuple[str, Callable[[], float]]] = {
         _collapse_floor,
     ),
 }
+
+#: A hint shown with a wrong answer (kt.check and the page's answer box).
+HINTS: dict[int, str] = {
+    1: "Per coordinate ½(σ² + μ² − 1 − ln σ²); add the two coordinates.",
+    2: "Pass log variances, not variances, and divide nats by ln 2 for bits.",
+    3: (
+        "The best constant image is the mean image; sum the Bernoulli entropies of its "
+        "pixels."
+    ),
+}

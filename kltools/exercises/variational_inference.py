@@ -51,3 +51,20 @@ ANSWERS: dict[str, tuple[str, Callable[[], float]]] = {
     3: ("D(q_rev ‖ p), modes at ±3, in bits", _reverse_fit),
     4: ("D(p ‖ q_fwd), modes at ±3, in bits", _forward_fit),
 }
+
+#: A hint shown with a wrong answer (kt.check and the page's answer box).
+HINTS: dict[int, str] = {
+    1: (
+        "J(q) is D(q‖prior) minus the expected log-likelihood; with q the prior, only "
+        "the expected negative log-likelihood remains."
+    ),
+    2: (
+        "Use the closed form for two Gaussians, with the posterior N(1, ½) as the "
+        "second argument."
+    ),
+    3: (
+        "A reverse fit locks onto one mode: its divergence is close to −log₂ of the "
+        "mass it covers."
+    ),
+    4: "A forward fit spreads over both modes: compute D(p‖q_fwd) over both supports.",
+}

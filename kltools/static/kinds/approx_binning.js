@@ -66,9 +66,9 @@ function approxBinning({ model, el }) {
   const dot = s("circle", { r: 5, fill: COLORS.p, "data-marker": "current" });
   svg.append(lossCurve, dot);
   const legend = h("div", { class: "kle-legend" },
-    h("span", { style: `color:${COLORS.p}` }, "— p, the density"), "  ",
-    h("span", { style: `color:${COLORS.q}` }, "■ q, each bin filled flat"), "  ",
-    h("span", { style: `color:${COLORS.term}` }, "— loss for every k"));
+    legendKey(COLORS.p, "p, the density", "line"), "  ",
+    legendKey(COLORS.q, "q, each bin filled flat", "box"), "  ",
+    legendKey(COLORS.term, "loss for every k", "line"));
 
   // D(p || q_k) = H(P) - log2 k - h(p), from the bin probabilities
   const lossOf = (tab, k) => Math.max(entropy(tab.probs[k - 1]) - Math.log2(k) - tab.h, 0);

@@ -86,8 +86,8 @@ function beliefsSwan({ model, el }) {
   const postCurve = s("polyline", { fill: "none", stroke: COLORS.p, "stroke-width": 2, "data-curve": "posterior" });
   svg.append(priorCurve, postCurve);
   const legend = h("div", { class: "kle-legend" },
-    h("span", { style: `color:${COLORS.q}` }, "— prior Beta(a, b)"), "  ",
-    h("span", { style: `color:${COLORS.p}` }, "— posterior Beta(a + 1, b), after one black swan"));
+    legendKey(COLORS.q, "prior Beta(a, b)", "line"), "  ",
+    legendKey(COLORS.p, "posterior Beta(a + 1, b), after one black swan", "line"));
   const N = 240;
   const us = Array.from({ length: N + 1 }, (_, i) => umin + (i / N) * (umax - 0.004 - umin));
 

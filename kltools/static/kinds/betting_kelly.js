@@ -32,17 +32,18 @@ function bettingKelly({ model, el }) {
   });
   const markP = s("line", { stroke: COLORS.p, "stroke-width": 1.5, "stroke-dasharray": "5 3" });
   const markQ = s("line", { stroke: COLORS.q, "stroke-width": 1.5, "stroke-dasharray": "5 3" });
-  const labP = s("text", { y: T - 8, "text-anchor": "middle", class: "kle-tick", fill: COLORS.p });
-  const labQ = s("text", { y: T - 8, "text-anchor": "middle", class: "kle-tick", fill: COLORS.q });
+  const labP = s("text", { y: T - 8, "text-anchor": "middle", class: "kle-tick" });
+  const labQ = s("text", { y: T - 8, "text-anchor": "middle", class: "kle-tick" });
   labP.textContent = "p";
   labQ.textContent = "q";
   const line = s("polyline", { fill: "none", stroke: COLORS.term, "stroke-width": 2.5 });
-  const dot = s("circle", { r: 6, fill: "#222", "data-marker": "truth" });
+  const dot = s("circle", { r: 6, class: "kle-ink", "data-marker": "truth" });
   svg.append(zero, markP, markQ, labP, labQ, line, dot);
   const legend = h("div", { class: "kle-legend" },
-    h("span", { style: `color:${COLORS.term}` }, "— growth for every truth r(A)"), "  ",
-    h("span", { style: `color:${COLORS.p}` }, "┆ r = p"), "  ",
-    h("span", { style: `color:${COLORS.q}` }, "┆ r = q"), "  ● current truth");
+    legendKey(COLORS.term, "growth for every truth r(A)", "line"), "  ",
+    legendKey(COLORS.p, "r = p", "dash"), "  ",
+    legendKey(COLORS.q, "r = q", "dash"), "  ",
+    legendKey("currentColor", "current truth", "dot"));
 
   const growthAt = (r, P, Q) => {
     const Rr = [r, 1 - r];

@@ -52,8 +52,8 @@ function blackSwan({ model, el }) {
   svg.append(s("line", { x1: split + 14, y1: H - B, x2: W - R, y2: H - B, class: "kle-frame" }));
   axisLabel(svg, "belief", (split + W) / 2 + 4, H - 6);
   const legend = h("div", { class: "kle-legend" },
-    h("span", { style: `color:${COLORS.p}` }, "■ p, after"), "  ",
-    h("span", { style: `color:${COLORS.q}` }, "■ q, before"),
+    legendKey(COLORS.p, "p, after", "box"), "  ",
+    legendKey(COLORS.q, "q, before", "box"),
     " — the curve is D(p‖q) for every prior, at the current p");
 
   const draw = timed(el, () => {

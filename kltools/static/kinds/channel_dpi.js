@@ -86,9 +86,9 @@ function channelDpi({ model, el }) {
   const dot = s("circle", { r: 5, fill: COLORS.term, "data-marker": "current" });
   svg.append(before, bound, after, dot);
   const legend = h("div", { class: "kle-legend" },
-    h("span", { style: `color:${COLORS.p}` }, "■ p  ··· D(p‖q)"), "  ",
-    h("span", { style: `color:${COLORS.q}` }, "■ q  - - η·D(p‖q)"), "  ",
-    h("span", { style: `color:${COLORS.term}` }, "— D(pK‖qK) for every ε"));
+    legendKey(COLORS.p, "p", "box"), legendKey(COLORS.p, "D(p‖q)", "dots"), "  ",
+    legendKey(COLORS.q, "q", "box"), legendKey(COLORS.q, "η·D(p‖q)", "dash"), "  ",
+    legendKey(COLORS.term, "D(pK‖qK) for every ε", "line"));
 
   const draw = timed(el, () => {
     const v = { p1: ctl.p1.value, q1: ctl.q1.value, flip: ctl.flip.value, uses: Math.round(ctl.uses.value) };

@@ -41,7 +41,7 @@ function codingCodeLengths({ model, el }) {
     svg.append(t);
   }
   axisLabel(svg, "probability", 14, (T + base - 30) / 2, true);
-  const bars = pairBars(svg, n, L, slot, barW);
+  const bars = pairBars(svg, n, L, slot, barW, params.labels || []);
   const lenText = [];
   for (let i = 0; i < n; i++) {
     const lab = s("text", { x: L + slot * (i + 0.5), y: base - 16, "text-anchor": "middle", class: "kle-tick" });
@@ -65,7 +65,9 @@ function codingCodeLengths({ model, el }) {
     const r = s("rect", { x: x0, y: y + 3, height: rowH - 10, fill: color, "data-length": key });
     const v = s("text", { y: y + 15, class: "kle-tick" });
     svg.append(t, r, v);
-    return { r, v };
+    // an infinite average runs off the scale as an arrow marked ∞
+    const inf = infinityMark(svg, color);
+    return { r, v, inf, y: y + rowH / 2 - 2 };
   });
   const axisY = top + rows.length * rowH;
   svg.append(s("line", { x1: x0, y1: axisY, x2: x1, y2: axisY, class: "kle-frame" }));
@@ -75,8 +77,8 @@ function codingCodeLengths({ model, el }) {
   zeroTick.textContent = "0";
   svg.append(maxTick, zeroTick);
   const legend = h("div", { class: "kle-legend" },
-    h("span", { style: `color:${COLORS.p}` }, "■ p (the data)"), " ",
-    h("span", { style: `color:${COLORS.q}` }, "■ q (the code)"),
+    legendKey(COLORS.p, "p (the data)", "box"), " ",
+    legendKey(COLORS.q, "q (the code)", "box"),
     " — drag the top of a bar; ℓ is the codeword length, in bits, of the code built for q");
 
   const draw = timed(el, () => {
@@ -97,10 +99,12 @@ function codingCodeLengths({ model, el }) {
     const scale = Math.max(2, Math.ceil(Math.max(...finite)));
     maxTick.textContent = String(scale);
     [hp, hpq, eq].forEach((v, j) => {
-      const w = Number.isFinite(v) ? (v / scale) * (x1 - x0) : x1 - x0;
+      const w = Number.isFinite(v) ? (v / scale) * (x1 - x0) : 0;
       hbars[j].r.setAttribute("width", w.toFixed(2));
       hbars[j].v.setAttribute("x", (x0 + w + 4).toFixed(1));
-      hbars[j].v.textContent = fmt(v, 3);
+      hbars[j].v.textContent = Number.isFinite(v) ? fmt(v, 3) : "";
+      if (Number.isFinite(v)) hbars[j].inf.hide();
+      else hbars[j].inf.showRight(x0, x1 + 30, hbars[j].y);
     });
     for (let i = 0; i < n; i++) {
       for (const k of ["p", "q"]) {

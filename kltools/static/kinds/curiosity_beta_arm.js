@@ -76,9 +76,9 @@ function curiosityBetaArm({ model, el }) {
     return t;
   });
   const legend = h("div", { class: "kle-legend" },
-    h("span", { style: `color:${COLORS.q}` }, "— belief now, Beta(a, b)"), "  ",
-    h("span", { style: `color:${COLORS.p}` }, "— after a success"), "  ",
-    h("span", { style: `color:${COLORS.p}` }, "- - after a failure"));
+    legendKey(COLORS.q, "belief now, Beta(a, b)", "line"), "  ",
+    legendKey(COLORS.p, "after a success", "line"), "  ",
+    legendKey(COLORS.p, "after a failure", "dash"));
 
   const N = 160;
   const grid = Array.from({ length: N + 1 }, (_, i) => (i + 0.5) / (N + 1));

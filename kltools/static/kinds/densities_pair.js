@@ -240,8 +240,8 @@ function densitiesPair({ model, el }) {
   const integ = { pq: curve(COLORS.p, "", "p log p/q"), qp: curve(COLORS.q, "6 3", "q log q/p") };
   svg.append(shade.pq, shade.qp, dens.p, dens.q, integ.pq, integ.qp, infLabel.pq, infLabel.qp);
   const legend = h("div", { class: "kle-legend" },
-    h("span", { style: `color:${COLORS.p}` }, "— p, and p log₂(p/q) below"), "  ",
-    h("span", { style: `color:${COLORS.q}` }, "- - q, and q log₂(q/p) below"), "; shading: that integrand is +∞ there");
+    legendKey(COLORS.p, "p, and p log₂(p/q) below", "line"), "  ",
+    legendKey(COLORS.q, "q, and q log₂(q/p) below", "dash"), "; shading: that integrand is +∞ there");
 
   const N = 240;
   const pathOf = (pts) => {

@@ -85,7 +85,7 @@ function divergenceFamily({ model, el }) {
     svg.append(t);
   }
   axisLabel(svg, "probability", 14, (T + base) / 2, true);
-  const bars = pairBars(svg, n, L, slot, barW);
+  const bars = pairBars(svg, n, L, slot, barW, params.labels || []);
   for (let i = 0; i < n; i++) {
     const lab = s("text", { x: L + slot * (i + 0.5), y: H - 8, "text-anchor": "middle", class: "kle-tick" });
     lab.textContent = (params.labels || [])[i] ?? `outcome ${i + 1}`;
@@ -121,7 +121,9 @@ function divergenceFamily({ model, el }) {
     svg2.append(t, r);
   });
   const tvRow = T2 + RH * 2;
-  const pinsker = s("line", { y1: tvRow + 1, y2: tvRow + RH - 1, stroke: "#222", "stroke-width": 2.5, "data-marker": "pinsker" });
+  const pinsker = s("line", {
+    y1: tvRow + 1, y2: tvRow + RH - 1, class: "kle-ink-line", "stroke-width": 2.5, "data-marker": "pinsker",
+  });
   const pinskerLab = s("text", { y: tvRow + RH / 2 + 4, class: "kle-tick" });
   const bhMark = s("line", {
     y1: tvRow + 1, y2: tvRow + RH - 1, stroke: "#009E73", "stroke-width": 2.5,
@@ -129,11 +131,11 @@ function divergenceFamily({ model, el }) {
   });
   svg2.append(pinsker, pinskerLab, bhMark);
   const legend = h("div", { class: "kle-legend" },
-    h("span", { style: `color:${COLORS.p}` }, "■ p"), " ",
-    h("span", { style: `color:${COLORS.q}` }, "■ q"),
-    " — drag the top of a bar (or focus it and use ↑ ↓); ",
-    "┃ Pinsker's bound √(D/2), ", h("span", { style: "color:#009E73" }, "┇"),
-    " Bretagnolle–Huber √(1 − e^−D), D the smaller KL in nats");
+    legendKey(COLORS.p, "p", "box"), " ",
+    legendKey(COLORS.q, "q", "box"),
+    " — drag the top of a bar (or focus it and use the arrow keys); ",
+    legendKey("currentColor", "Pinsker's bound √(D/2),", "thick"), " ",
+    legendKey("#009E73", "Bretagnolle–Huber √(1 − e^−D),", "dots"), " D the smaller KL in nats");
 
   const draw = timed(el, () => {
     const { p, q } = dist;

@@ -155,12 +155,12 @@ function evidenceLlr({ model, el }) {
   const walkLayer = makeAxes(walkSvg, "log₂ LR (bits)");
   const errLayer = makeAxes(errSvg, "probability");
   const legendWalk = h("div", { class: "kle-legend" },
-    h("span", { style: `color:${COLORS.p}` }, "— walks with p true, drift +D(p‖q)"), "  ",
-    h("span", { style: `color:${COLORS.q}` }, "— walks with q true, drift −D(q‖p)"));
+    legendKey(COLORS.p, "walks with p true, drift +D(p‖q)", "line"), "  ",
+    legendKey(COLORS.q, "walks with q true, drift −D(q‖p)", "line"));
   const legendErr = h("div", { class: "kle-legend" },
-    h("span", { style: `color:${COLORS.p}` }, "— β_n (Neyman–Pearson, level α)"), "  ",
-    h("span", { style: `color:${COLORS.term}` }, "— Bayes error"), "  ",
-    "┄ slopes 2^(−nD(p‖q)) and 2^(−nC)");
+    legendKey(COLORS.p, "β_n (Neyman–Pearson, level α)", "line"), "  ",
+    legendKey(COLORS.term, "Bayes error", "line"), "  ",
+    legendKey("currentColor", "slopes 2^(−nD(p‖q)) and 2^(−nC)", "dots"));
 
   const clear = (g) => g.replaceChildren();
   const poly = (pts, attrs) => s("polyline", { fill: "none", points: pts.join(" "), ...attrs });

@@ -32,8 +32,8 @@ function gaussians({ model, el }) {
     return t;
   });
   const legend = h("div", { class: "kle-legend" },
-    h("span", { style: `color:${COLORS.p}` }, "— p"), "  ",
-    h("span", { style: `color:${COLORS.q}` }, "— q"));
+    legendKey(COLORS.p, "p", "line"), "  ",
+    legendKey(COLORS.q, "q", "line"));
 
   const path = (mu, sigma) => {
     const pts = [];

@@ -60,12 +60,19 @@ function latentSpace({ model, el }) {
     dots.append(s("circle", { cx: px(a).toFixed(1), cy: py(b).toFixed(1), r: 1.8, fill: params.colors[params.labels[k]] }));
   });
   svg.append(dots);
-  const cross = s("path", { stroke: "#222", "stroke-width": 1, "stroke-dasharray": "3 3", fill: "none" });
+  const cross = s("path", { class: "kle-ink-line", "stroke-width": 1, "stroke-dasharray": "3 3", fill: "none" });
   const marker = s("circle", {
-    r: 7, fill: "#fff", stroke: "#000", "stroke-width": 2.5, "data-drag": "", class: "kle-bar", tabindex: 0,
-    style: "cursor: move", "aria-label": "the point z: drag it, or use the arrow keys",
+    r: 7, fill: "#fff", stroke: "#000", "stroke-width": 2.5, class: "kle-bar", style: "cursor: move",
   });
-  svg.append(cross, marker);
+  // a slider in two dimensions: its value is z₁ (Left/Right, Home/End), its
+  // text says both coordinates; Up/Down and Page Up/Down move z₂
+  sliderMark(marker, {
+    name: "the point z", value: () => state.z1, min: -LIM, max: LIM,
+    text: () => `z₁ ${state.z1.toFixed(2)}, z₂ ${state.z2.toFixed(2)}`,
+  });
+  // a hit area larger than the marker, so a finger can grab it
+  const grip = s("circle", { r: 16, class: "kle-hit", "aria-hidden": "true", style: "cursor: move" });
+  svg.append(cross, marker, grip);
   // the decoded image, ink dark on white as in the chapter's figures
   const cells = [];
   for (let r = 0; r < 8; r++) {
@@ -79,7 +86,10 @@ function latentSpace({ model, el }) {
   axisLabel(svg, "decoded image x̂(z)", IX + 4 * CELL, IY + 8 * CELL + 18);
   // a key to the colours of the digit classes
   for (let d = 0; d < 10; d++) {
-    const t = s("text", { x: IX + 8 + d * 17, y: IY + 8 * CELL + 44, "text-anchor": "middle", fill: params.colors[d], "font-weight": 700, "font-size": 13 });
+    const t = s("text", {
+      x: IX + 8 + d * 17, y: IY + 8 * CELL + 44, "text-anchor": "middle", class: "kle-tick",
+      style: `fill: ${params.colors[d]}; font-weight: 700`,
+    });
     t.textContent = String(d);
     svg.append(t);
   }
@@ -101,8 +111,10 @@ function latentSpace({ model, el }) {
       cells[i].setAttribute("fill", `rgb(${g},${g},${g})`);
     });
     const mx = px(state.z1), my = py(state.z2);
-    marker.setAttribute("cx", mx.toFixed(2));
-    marker.setAttribute("cy", my.toFixed(2));
+    for (const m of [marker, grip]) {
+      m.setAttribute("cx", mx.toFixed(2));
+      m.setAttribute("cy", my.toFixed(2));
+    }
     cross.setAttribute("d", `M${L},${my.toFixed(1)}H${L + S}M${mx.toFixed(1)},${T}V${T + S}`);
     save(model, el, { z1: state.z1, z2: state.z2 });
   });
@@ -124,23 +136,33 @@ function latentSpace({ model, el }) {
   const toZ = (evt) => {
     const box = svg.getBoundingClientRect();
     const x = ((evt.clientX - box.left) / box.width) * W;
-    const y = ((evt.clientY - box.top) / box.height) * H;
+    const y = ((evt.clientY - box.top) / box.height) * svg.viewBox.baseVal.height;
     return [((x - L) / S) * 2 * LIM - LIM, (1 - (y - T) / S) * 2 * LIM - LIM];
   };
-  marker.addEventListener("pointerdown", (evt) => {
+  svg.setAttribute("role", "group");
+  const grab = (evt) => {
+    if (evt.button > 0) return;
+    evt.preventDefault(); // no text selection, no scrolling
+    marker.focus({ preventScroll: true });
     dragging = true;
     svg.setPointerCapture?.(evt.pointerId);
-  });
+  };
+  marker.addEventListener("pointerdown", grab);
+  grip.addEventListener("pointerdown", grab);
   svg.addEventListener("pointermove", (evt) => dragging && setZ(...toZ(evt)));
   const stop = () => (dragging = false);
   svg.addEventListener("pointerup", stop);
   svg.addEventListener("pointercancel", stop);
   marker.addEventListener("keydown", (evt) => {
-    const step = { ArrowUp: [0, 0.1], ArrowDown: [0, -0.1], ArrowLeft: [-0.1, 0], ArrowRight: [0.1, 0] }[evt.key];
-    if (step) {
-      evt.preventDefault();
-      setZ(state.z1 + step[0], state.z2 + step[1]);
-    }
+    const step = {
+      ArrowUp: [0, 0.1], ArrowDown: [0, -0.1], ArrowLeft: [-0.1, 0], ArrowRight: [0.1, 0],
+      PageUp: [0, 1], PageDown: [0, -1],
+    }[evt.key];
+    const end = { Home: -LIM, End: LIM }[evt.key];
+    if (step) setZ(state.z1 + step[0], state.z2 + step[1]);
+    else if (end !== undefined) setZ(end, state.z2);
+    else return;
+    evt.preventDefault();
   });
   el.append(ctl.z1.row, ctl.z2.row, outs.mean_intensity.row, outs.kl_prior.row, svg, legend);
   draw();

@@ -92,10 +92,13 @@ function miJointTable({ model, el }) {
     for (let j = 0; j < ny; j++) {
       const r = s("rect", {
         x: L + cw * j + 1, y: T + ch * i + 1, width: cw - 2, height: ch - 2, fill: COLORS.p,
-        stroke: "#555", "stroke-width": 0.5, "data-drag": "", "data-cell": `${i}-${j}`, class: "kle-bar",
-        tabindex: 0, "aria-label": `p(${xl[i]}, ${yl[j]}): drag up or down, or use the arrow keys`,
+        stroke: "currentColor", "stroke-opacity": 0.5, "stroke-width": 0.5, "data-drag": "",
+        "data-cell": `${i}-${j}`, class: "kle-bar", tabindex: 0,
       });
-      const t = s("text", { x: L + cw * (j + 0.5), y: T + ch * (i + 0.5) + 4, "text-anchor": "middle", class: "kle-tick" });
+      // the number keeps its contrast on any shade of the cell: a halo
+      const t = s("text", {
+        x: L + cw * (j + 0.5), y: T + ch * (i + 0.5) + 4, "text-anchor": "middle", class: "kle-tick kle-halo",
+      });
       t.setAttribute("pointer-events", "none");
       svg.append(r, t);
       cells[i].push(r);
@@ -125,9 +128,9 @@ function miJointTable({ model, el }) {
   for (let b = 0; b <= nTicks; b++) title(String(b), xb(b), axisY + 14, "middle", "kle-tick");
   title("bits", (L + W - R) / 2, axisY + 30);
   const legend = h("div", { class: "kle-legend" },
-    h("span", { style: `color:${COLORS.p}` }, "■ H(X | Y)"), "  ",
-    h("span", { style: `color:${COLORS.term}` }, "■ I(X; Y)"), "  ",
-    h("span", { style: `color:${COLORS.q}` }, "■ H(Y | X)"),
+    legendKey(COLORS.p, "H(X | Y)", "box"), "  ",
+    legendKey(COLORS.term, "I(X; Y)", "box"), "  ",
+    legendKey(COLORS.q, "H(Y | X)", "box"),
     " — drag a cell up or down to give it more or less of the probability");
 
   const place = (r, from, to, k) => {
@@ -145,7 +148,6 @@ function miJointTable({ model, el }) {
         cells[i][j].setAttribute("fill-opacity", (0.06 + 0.8 * (big > 0 ? v / big : 0)).toFixed(3));
         cells[i][j].setAttribute("data-value", String(v));
         texts[i][j].textContent = v.toFixed(3);
-        texts[i][j].style.fill = v / big > 0.55 ? "#fff" : "#222";
       }
       rowSums[i].textContent = q.px[i].toFixed(3);
     }
@@ -169,33 +171,20 @@ function miJointTable({ model, el }) {
     }));
     draw();
   }
-  let dragging = null;
+  // A cell moves with the pointer from where it was grabbed (up: more
+  // probability), or with the keys; a cell is a slider named p(x, y).
   const unitsPerProbability = 160; // SVG units of drag for the whole probability
-  const svgY = (evt) => {
-    const box = svg.getBoundingClientRect();
-    return ((evt.clientY - box.top) / box.height) * H;
-  };
-  cells.forEach((row, i) => row.forEach((cell, j) => {
-    cell.addEventListener("pointerdown", (evt) => {
-      dragging = { i, j, y0: svgY(evt), v0: table[i][j] };
-      svg.setPointerCapture?.(evt.pointerId);
-    });
-    cell.addEventListener("keydown", (evt) => {
-      const step = { ArrowUp: 0.02, ArrowDown: -0.02, ArrowRight: 0.02, ArrowLeft: -0.02 }[evt.key];
-      if (step) {
-        evt.preventDefault();
-        setMass(i, j, table[i][j] + step);
-      }
-    });
-  }));
-  svg.addEventListener("pointermove", (evt) => {
-    if (!dragging) return;
-    const { i, j, y0, v0 } = dragging;
-    setMass(i, j, v0 + (y0 - svgY(evt)) / unitsPerProbability);
+  const attach = dragger(svg, {
+    toValue: (evt, start) =>
+      start.v0 + ((start.y0 - evt.clientY) / svg.getBoundingClientRect().height)
+        * svg.viewBox.baseVal.height / unitsPerProbability,
+    get: ([i, j]) => table[i][j],
+    set: ([i, j], v) => setMass(i, j, v),
+    name: ([i, j]) => `p(${xl[i]}, ${yl[j]})`,
+    text: (v) => v.toFixed(3),
+    hits: false,
   });
-  const stop = () => (dragging = null);
-  svg.addEventListener("pointerup", stop);
-  svg.addEventListener("pointercancel", stop);
+  cells.forEach((row, i) => row.forEach((cell, j) => attach(cell, [i, j])));
   independent.addEventListener("click", () => {
     const { px, py } = tableQuantities(table);
     table = px.map((a) => py.map((b) => a * b));

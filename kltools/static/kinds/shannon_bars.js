@@ -21,7 +21,7 @@ function shannonBars({ model, el }) {
   const uniform = h("button", { "data-control": "uniform", type: "button" }, "make uniform");
   const controls = h("div", { class: "kle-row" }, select, certain, uniform);
 
-  const W = 480, H = 260, L = 50, R = 10, T = 26, B = 34;
+  const W = 480, H = 270, L = 50, R = 10, T = 26, B = 44;
   const svg = frame(W, H);
   svg.setAttribute("aria-label", "Bars of a distribution to drag, each labelled with its surprisal in bits, and the uniform level 1/n");
   const yBar = (v) => H - B - v * (H - B - T);
@@ -30,6 +30,7 @@ function shannonBars({ model, el }) {
   const attach = dragger(svg, {
     toValue: (evt) => pointerValue(svg, evt, H, H - B, T),
     get: (i) => p[i],
+    name: (i) => `p(${outcomeName(i)})`,
     set: (i, v) => {
       p = withMass(p, i, v);
       draw();
@@ -46,9 +47,14 @@ function shannonBars({ model, el }) {
     base.append(t);
   }
   axisLabel(svg, "probability", 14, (T + H - B) / 2, true);
+  // the outcomes' own names if given, else their numbers under an axis title
+  // (eight "outcome k" labels would not fit side by side)
+  const named = () => params.labels && params.labels.length === p.length;
+  const outcomeName = (i) => (named() ? params.labels[i] : `outcome ${i + 1}`);
+  const outcomeTitle = axisLabel(svg, "outcome", (L + W - R) / 2, H - 6);
   const legend = h("div", { class: "kle-legend" },
-    h("span", { style: `color:${COLORS.p}` }, "■ p"), " ",
-    h("span", { style: `color:${COLORS.q}` }, "- - uniform level 1/n"),
+    legendKey(COLORS.p, "p", "box"), " ",
+    legendKey(COLORS.q, "uniform level 1/n", "dash"),
     " — numbers above the bars: surprisal −log₂ p (bits); drag the top of a bar");
 
   let bars = [], notes = [], level = null;
@@ -56,19 +62,17 @@ function shannonBars({ model, el }) {
     layer.replaceChildren();
     const n = p.length;
     const slot = (W - L - R) / n;
-    const labels = params.labels && params.labels.length === n ? params.labels : null;
     bars = [];
     notes = [];
     for (let i = 0; i < n; i++) {
       const r = s("rect", {
         x: L + slot * i + slot * 0.2, width: slot * 0.6, fill: COLORS.p,
         "data-bar": `p-${i}`, "data-drag": "", class: "kle-bar", tabindex: 0,
-        "aria-label": `probability of outcome ${i + 1}: drag to change`,
       });
       attach(r, i);
       const note = s("text", { x: L + slot * (i + 0.5), "text-anchor": "middle", class: "kle-tick" });
       const lab = s("text", { x: L + slot * (i + 0.5), y: H - B + 16, "text-anchor": "middle", class: "kle-tick" });
-      lab.textContent = labels ? labels[i] : `outcome ${i + 1}`;
+      lab.textContent = named() ? params.labels[i] : String(i + 1);
       bars.push(r);
       notes.push(note);
       layer.append(r, note, lab);
@@ -77,6 +81,7 @@ function shannonBars({ model, el }) {
       x1: L, x2: W - R, stroke: COLORS.q, "stroke-width": 1.5, "stroke-dasharray": "6 4",
     });
     layer.append(level);
+    outcomeTitle.style.display = named() ? "none" : "";
   }
 
   const draw = timed(el, () => {

@@ -81,7 +81,7 @@ function thermoLevels({ model, el }) {
     tick.textContent = String(t);
     svg.append(tick);
   }
-  axisLabel(svg, "trial temperature T_Q (K, log scale)", (RL + RR) / 2, H - 8);
+  axisLabel(svg, "T_Q (K, log scale)", (RL + RR) / 2, H - 8);
   axisLabel(svg, "F(Q) at the bath's T (meV)", RL - 42, (T0 + H - B) / 2, true);
   const yTicks = [0, 1].map(() => {
     const t = s("text", { x: RL - 5, "text-anchor": "end", class: "kle-tick" });
@@ -95,9 +95,9 @@ function thermoLevels({ model, el }) {
   const dot = s("circle", { r: 5, fill: COLORS.q, "data-marker": "trial" });
   svg.append(floor, atT, curve, gap, dot);
   const legend = h("div", { class: "kle-legend" },
-    h("span", { style: `color:${COLORS.p}` }, "▬ P, equilibrium at T"), "  ",
-    h("span", { style: `color:${COLORS.q}` }, "▬ Q, equilibrium at T_Q"), "  ",
-    h("span", { style: `color:${COLORS.term}` }, "┃ kT·D(Q‖P)"));
+    legendKey(COLORS.p, "P, equilibrium at T", "thick"), "  ",
+    legendKey(COLORS.q, "Q, equilibrium at T_Q", "thick"), "  ",
+    legendKey(COLORS.term, "kT·D(Q‖P)", "line"));
 
   const grid = [];
   for (let i = 0; i <= 80; i++) grid.push(10 ** (lt0 + (i / 80) * (lt1 - lt0)));

@@ -27,7 +27,7 @@ function twoDistributions({ model, el }) {
   }
   axisLabel(svg, "probability", 14, (T + mid) / 2, true);
   axisLabel(svg, "term (bits)", 14, (mid + H - B) / 2 + 10, true);
-  const bars = pairBars(svg, n, L, slot, barW);
+  const bars = pairBars(svg, n, L, slot, barW, params.labels || []);
   const terms = [];
   const zeroLine = s("line", { x1: L, x2: W - R, class: "kle-frame" });
   svg.append(zeroLine);
@@ -45,11 +45,13 @@ function twoDistributions({ model, el }) {
     lab.textContent = (params.labels || [])[i] ?? `outcome ${i + 1}`;
     svg.append(lab);
   }
+  // an infinite term runs off the panel as an arrow marked ∞
+  const infinite = terms.map(() => infinityMark(svg, COLORS.term));
   const legend = h("div", { class: "kle-legend" },
-    h("span", { style: `color:${COLORS.p}` }, "■ p"), " ",
-    h("span", { style: `color:${COLORS.q}` }, "■ q"), " ",
-    h("span", { style: `color:${COLORS.term}` }, "■ p·log₂(p/q)"),
-    " — drag the top of a bar to reshape p or q");
+    legendKey(COLORS.p, "p", "box"), " ",
+    legendKey(COLORS.q, "q", "box"), " ",
+    legendKey(COLORS.term, "p·log₂(p/q)", "box"),
+    " — drag the top of a bar to reshape p or q; ∞: an infinite term");
 
   const draw = timed(el, () => {
     const { p, q } = dist;
@@ -75,11 +77,13 @@ function twoDistributions({ model, el }) {
         bars[k][i].setAttribute("height", (mid - 10 - yBar(v)).toFixed(2));
         bars[k][i].setAttribute("data-value", String(v));
       }
-      const t = Number.isFinite(tv[i]) ? tv[i] : scale;
+      const t = Number.isFinite(tv[i]) ? tv[i] : 0;
       const hgt = (Math.abs(t) / scale) * (termH / 2);
       terms[i].setAttribute("y", (t >= 0 ? y0 - hgt : y0).toFixed(2));
       terms[i].setAttribute("height", hgt.toFixed(2));
       terms[i].setAttribute("data-value", String(tv[i]));
+      if (tv[i] === Infinity) infinite[i].show(L + slot * (i + 0.5), y0, y0 - termH / 2 - 8);
+      else infinite[i].hide();
     }
     save(model, el, { p: [...p], q: [...q] });
   });

@@ -39,9 +39,9 @@ function viMixtureFits({ model, el }) {
   svg.append(curves.p, curves.fwd, curves.rev);
   const fitText = h("div", { class: "kle-legend" });
   const legend = h("div", { class: "kle-legend" },
-    h("span", { style: `color:${COLORS.p}` }, "— p, the mixture"), "  ",
-    h("span", { style: `color:${COLORS.q}` }, "- - q_fwd, minimises D(p‖q)"), "  ",
-    h("span", { style: `color:${COLORS.q}` }, "— q_rev, minimises D(q‖p)"));
+    legendKey(COLORS.p, "p, the mixture", "line"), "  ",
+    legendKey(COLORS.q, "q_fwd, minimises D(p‖q)", "dash"), "  ",
+    legendKey(COLORS.q, "q_rev, minimises D(q‖p)", "line"));
 
   const path = (density) => {
     const pts = [];

@@ -1,0 +1,48 @@
+// Accessibility fixes of the theme (book/_ext/kl_a11y.py adds this file).
+(function () {
+  "use strict";
+  var root = document.documentElement;
+  // Print light whatever the reader's theme: switch for the print, then back.
+  var saved = null;
+  window.addEventListener("beforeprint", function () {
+    saved = root.dataset.theme || null;
+    root.dataset.theme = "light";
+  });
+  window.addEventListener("afterprint", function () {
+    if (saved !== null) root.dataset.theme = saved;
+    saved = null;
+  });
+  // The colour-mode switch shows an icon for the current mode: name the
+  // button by what it does and the mode it shows, e.g. "Color mode: Light".
+  function nameThemeSwitch() {
+    var mode = root.dataset.mode || "auto";
+    var names = { light: "Light", dark: "Dark", auto: "System Settings" };
+    document.querySelectorAll(".theme-switch-button").forEach(function (button) {
+      button.setAttribute("aria-label", "Color mode: " + (names[mode] || mode));
+      button.querySelectorAll("i[title]").forEach(function (icon) {
+        icon.setAttribute("aria-hidden", "true");
+      });
+    });
+  }
+  // A box that scrolls sideways (displayed maths on a phone) can be reached
+  // and scrolled with the keyboard, as the theme does for code and outputs.
+  var SCROLLERS = 'mjx-container[display="true"], div.math-wrapper, div.highlight, div.cell_output';
+  function tabStops() {
+    document.querySelectorAll(SCROLLERS).forEach(function (box) {
+      if (box.closest("pre")) return;
+      if (box.scrollWidth > box.clientWidth + 1) box.tabIndex = 0;
+      else if (box.getAttribute("tabindex") === "0") box.removeAttribute("tabindex");
+    });
+  }
+  var pending = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(pending);
+    pending = setTimeout(tabStops, 200);
+  });
+  window.addEventListener("load", tabStops);
+  document.addEventListener("DOMContentLoaded", function () {
+    nameThemeSwitch();
+    tabStops();
+    new MutationObserver(nameThemeSwitch).observe(root, { attributes: true, attributeFilter: ["data-mode"] });
+  });
+})();
