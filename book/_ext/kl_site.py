@@ -24,6 +24,23 @@ def _is_thebe(asset) -> bool:
     return "sphinx-thebe" in str(asset) or "THEBE_JS_URL" in body
 
 
+def _reader_download(app, pagename, templatename, context, doctree):
+    """Point a chapter's ``.ipynb`` download button at its reader notebook.
+
+    The source notebook shows raw MyST outside the site; `make book` writes a
+    reader notebook for each chapter into ``_reader/`` beside the pages
+    (scripts/reader_notebooks.py), with the same path as the page.
+    """
+    if not context.get("sourcename", "").endswith(".ipynb"):
+        return
+    url = f"{context['pathto']('_reader', 1)}/{pagename}.ipynb"
+    for group in context.get("header_buttons", []):
+        for button in group.get("buttons", []):
+            if button.get("label") == "download-source-button":
+                button.update(url=url, tooltip="Download the notebook to run")
+
+
 def setup(app):
+    app.connect("html-page-context", _reader_download, priority=600)
     app.connect("html-page-context", _drop_thebe, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -28,7 +28,16 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from ._core import KINDS, STATIC, Explorable, Kind, make, register
+try:
+    from ._core import KINDS, STATIC, Explorable, Kind, make, register
+except ModuleNotFoundError as exc:  # the notebook extras are not installed
+    if exc.name not in ("anywidget", "ipywidgets", "traitlets"):
+        raise
+    raise ImportError(
+        f"kltools.explore needs the notebook extras, and {exc.name!r} is not "
+        "installed. Install them with: pip install 'kltools[notebooks]' "
+        "(the rest of kltools works without them)."
+    ) from exc
 
 __all__ = ["KINDS", "STATIC", "Explorable", "Kind", "make", "register"]
 

@@ -1,0 +1,377 @@
+"""Lean pages (issue 18): what the reader's browser no longer has to fetch or run.
+
+Five changes to the built site, each behind a config value (defaults below;
+set one in ``_config.yml``'s ``sphinx.config`` to go back):
+
+``kl_prerender_math``
+    The maths is typeset when the book is built, by MathJax in Node
+    (``kl_math.mjs``; MathJax 3.2.2 from node_modules, the version the pages
+    used to load), into the CommonHTML the browser produced (``mjx-container``
+    elements with their assistive MathML), with a stylesheet of just the
+    characters each page uses and MathJax's web fonts from
+    ``_static/vendor/mathjax/fonts``. Pages load no MathJax at all. A TeX
+    error (or an undefined macro) is a build warning, so the strict build
+    (``-W``) fails on it. Equation numbers and ``{eq}``
+    references are Sphinx's, unchanged. (Set to False, the pages load MathJax
+    from ``mathjax_path`` again, which would then have to be vendored.)
+``kl_fontawesome_js``
+    When False (the default), drops the theme's ``fontawesome.js`` (1.5 MB): its
+    icons are drawn a second time by the theme's CSS with Font Awesome's web
+    fonts, which the page loads anyway for the icons in the theme's CSS.
+``kl_fontawesome_subset``
+    When True (the default), the web fonts of Font Awesome are cut down to the
+    icons the site uses (the ``fa-*`` classes in its pages and scripts, and the
+    icon characters in its CSS), a few kB instead of 275 kB. The full fonts
+    stay, for any other icon: each ``@font-face`` of the theme's CSS becomes two
+    faces of the same font, the subset for the icons it holds and the full
+    font for every other character of the font (``unicode-range``), which the
+    browser fetches only if a page shows such an icon. Neither range holds the
+    space (U+0020), which the fonts lack: a face whose range holds it would be
+    fetched by every page for its line metrics, icon or not. The theme's CSS
+    also loses the rules of the 1,800 icon classes that nothing uses (86 kB).
+``kl_widget_modules``
+    When True (the default), each explorable's ES module (anywidget's
+    ``_esm``, which the build embeds in the page's widget state) is written
+    once to ``_static/kl-esm/<hash>.js``; the state names that file instead,
+    and a small module script before ``kl-widgets.js`` imports the page's
+    modules statically. The browser fetches them while it parses the page
+    (and caches a kind shared by several pages), and kl-widgets.js can start
+    the explorables as soon as the page is parsed, before the theme's
+    scripts run, rather than after them through a dynamic ``import()``.
+``kl_search_everywhere``
+    When False (the default), drops Sphinx's search scripts and the search index
+    from every page but the search page. The theme loads them on every page
+    only for search-as-you-type, which this book does not turn on (the search
+    box opens search.html, which loads them itself).
+
+The pages are rewritten once all are written (``build-finished``), so a rebuild
+that writes only some pages leaves the others as they were, already lean; a
+page that still holds raw TeX is typeset whenever a build finishes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import os
+import re
+import subprocess
+from pathlib import Path
+
+from sphinx.errors import ExtensionError
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+HERE = Path(__file__).resolve().parent
+FONT_URL = "KL_MATHJAX_FONTS"
+FONTS = "_static/vendor/mathjax/fonts"
+
+INLINE = re.compile(
+    r'(<span class="math notranslate nohighlight">)\\\((.*?)\\\)(</span>)', re.S
+)
+DISPLAY = re.compile(
+    r'(<div class="math notranslate nohighlight"[^>]*>)(.*?)(</div>)', re.S
+)
+EQNO = re.compile(r'\s*(<span class="eqno">.*?</span>)', re.S)
+FONTAWESOME_JS = re.compile(
+    r'[ \t]*<script defer src="[^"]*scripts/fontawesome\.js[^"]*"></script>\n?'
+)
+SEARCH_JS = re.compile(
+    r'[ \t]*<script src="[^"]*(?:_static/searchtools\.js|_static/language_data\.js'
+    r'|searchindex\.js)"></script>\n?'
+)
+
+
+def _math_scripts(app, pagename, templatename, context, doctree):
+    """Leave MathJax and its configuration out of the page."""
+    if not app.config.kl_prerender_math or "script_files" not in context:
+        return
+    path = app.config.mathjax_path
+    context["script_files"] = [
+        f
+        for f in context["script_files"]
+        if path not in str(f)
+        and "window.MathJax" not in getattr(f, "attributes", {}).get("body", "")
+    ]
+
+
+def _display_tex(body: str) -> tuple[str, str]:
+    """Split a display block into its equation number (HTML) and its TeX."""
+    eqno = ""
+    m = EQNO.match(body)
+    if m:
+        eqno, body = m.group(1), body[m.end() :]
+    tex = body.strip()
+    if tex.startswith("\\[") and tex.endswith("\\]"):
+        tex = tex[2:-2]
+    return eqno, html.unescape(tex)
+
+
+def _typeset(pages: list[list[dict]]) -> dict:
+    """Run kl_math.mjs on the TeX of several pages at once."""
+    try:
+        run = subprocess.run(
+            ["node", str(HERE / "kl_math.mjs")],
+            input=json.dumps({"pages": pages}),
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            check=False,
+            cwd=HERE,
+        )
+    except FileNotFoundError as err:
+        msg = "kl_prerender_math needs Node.js (node) on the PATH"
+        raise ExtensionError(msg) from err
+    if run.returncode:
+        raise ExtensionError(
+            "kl_math.mjs could not typeset the maths (is MathJax installed? "
+            f"`make vendor` runs `npm ci`):\n{run.stderr}"
+        )
+    return json.loads(run.stdout)
+
+
+FA_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+FA_CLASS = re.compile(r"\s*\.(fa-[a-z0-9-]+)::?(?:before|after)\s*")
+FA_FACE = re.compile(
+    r'@font-face\{([^{}]*?)src:url\(([^)]*/)([^/)]+)\.woff2\) format\("woff2"\),'
+    r'url\([^)]*\.ttf\) format\("truetype"\)\}'
+)
+PUA = re.compile(r"[\ue000-\uf8ff]|\\([ef][0-9a-f]{3})\b")
+
+
+def _icon_classes(selector: str) -> list[str]:
+    """The icon classes of a rule like ``.fa-bars:before,.fa-navicon:before``
+    (empty for any other rule)."""
+    parts = [FA_CLASS.fullmatch(p) for p in selector.split(",")]
+    return [m.group(1) for m in parts] if all(parts) else []
+
+
+def _ranges(codepoints: set[int], within: tuple[int, int] | None = None) -> str:
+    """A CSS unicode-range: the code points given or, with ``within=(lo, hi)``,
+    every other code point from lo to hi."""
+    cps = sorted(codepoints)
+    if within is None:
+        spans = [(c, c) for c in cps]
+    else:
+        spans, start = [], within[0]
+        for c in cps:
+            if c > start:
+                spans.append((start, c - 1))
+            start = c + 1
+        if start <= within[1]:
+            spans.append((start, within[1]))
+    return ",".join(f"U+{a:X}" if a == b else f"U+{a:X}-{b:X}" for a, b in spans)
+
+
+def _subset_fontawesome(app, pages: list[str]) -> None:
+    """Cut the theme's Font Awesome fonts down to the icons the site shows."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    static = Path(app.outdir) / "_static"
+    out_css = static / "styles" / "pydata-sphinx-theme.css"
+    name = Path("static", "styles", "pydata-sphinx-theme.css")
+    source = next((d / name for d in _theme_dirs(app) if (d / name).exists()), None)
+    if source is None or not out_css.exists():
+        return
+    css = source.read_text(encoding="utf-8")
+    # the code point of each icon class (.fa-bars:before{content:"\f0c9"})
+    by_class, used = {}, set()
+    for sel, body in FA_RULE.findall(css):
+        m = re.search(r'content:"\\([0-9a-f]+)"', body)
+        for name in _icon_classes(sel) if m else []:
+            by_class[name] = int(m.group(1), 16)
+    # icons the CSS draws itself: icon characters outside the class rules
+    for path in static.rglob("*.css"):
+        if path == out_css:
+            text = css
+        else:
+            text = path.read_text(encoding="utf-8", errors="ignore")
+        for sel, body in FA_RULE.findall(text):
+            if _icon_classes(sel):
+                continue
+            for m in PUA.finditer(body):
+                used.add(int(m.group(1), 16) if m.group(1) else ord(m.group(0)))
+    # icons named by class in the pages and the scripts
+    names = set()
+    for text in pages:
+        for cls in re.findall(r'class="([^"]*)"', text):
+            names.update(t for t in cls.split() if t.startswith("fa-"))
+    for path in static.rglob("*.js"):
+        if path.name != "fontawesome.js":
+            text = path.read_text(encoding="utf-8", errors="ignore")
+            names.update(re.findall(r"\bfa-[a-z0-9-]+", text))
+    used.update(by_class[n] for n in names if n in by_class)
+
+    def face(m):
+        descriptors, folder, name = m.group(1), m.group(2), m.group(3)
+        font = TTFont(static / "vendor" / "fontawesome" / "webfonts" / f"{name}.ttf")
+        cmap = set(font.getBestCmap())
+        have = used & cmap
+        if not have:
+            return m.group(0)
+        opts = subset.Options()
+        opts.flavor = "woff"
+        sub = subset.Subsetter(opts)
+        sub.populate(unicodes=have)
+        sub.subset(font)
+        font.flavor = "woff"
+        font.save(static / "vendor" / "fontawesome" / "webfonts" / f"{name}.kl.woff")
+        rest = _ranges(have, (min(cmap), max(cmap)))
+        return (
+            f'@font-face{{{descriptors}src:url({folder}{name}.kl.woff) format("woff");'
+            f"unicode-range:{_ranges(have)}}}"
+            f"{m.group(0)[:-1]};unicode-range:{rest}}}"
+        )
+
+    def icon_rule(m):
+        icons = _icon_classes(m.group(1))
+        if not icons or "content:" not in m.group(2) or names.intersection(icons):
+            return m.group(0)
+        return ""
+
+    css = FA_RULE.sub(icon_rule, FA_FACE.sub(face, css))
+    out_css.write_text(css, encoding="utf-8")
+
+
+def _theme_dirs(app) -> list[Path]:
+    theme = getattr(app.builder, "theme", None)
+    return [Path(d) for d in theme.get_theme_dirs()] if theme else []
+
+
+WIDGET_STATE = re.compile(
+    r'(<script type="application/vnd\.jupyter\.widget-state\+json">)(.*?)(</script>)',
+    re.S,
+)
+KL_WIDGETS = re.compile(
+    r'<script type="module" src="([^"]*)kl-widgets\.js[^"]*"></script>'
+)
+
+
+def _widget_modules(outdir: Path, path: Path, text: str) -> str:
+    """Move the page's anywidget modules into _static/kl-esm, imported statically."""
+    state, loader = WIDGET_STATE.search(text), KL_WIDGETS.search(text)
+    if not state or not loader or "window.klWidgetModules" in text:
+        return text
+    data = json.loads(state.group(2))
+    static = loader.group(1)  # the page's path to _static/, as Sphinx wrote it
+    urls: list[str] = []
+    for model in data.get("state", {}).values():
+        traits = model.get("state", {})
+        esm = traits.get("_esm")
+        if traits.get("_model_module") != "anywidget" or not isinstance(esm, str):
+            continue
+        if "\n" not in esm and esm.endswith(".js"):
+            continue  # already a file
+        name = hashlib.sha256(esm.encode("utf-8")).hexdigest()[:16] + ".js"
+        target = outdir / "_static" / "kl-esm" / name
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(esm, encoding="utf-8")
+        traits["_esm"] = f"{static}kl-esm/{name}"
+        urls.append(traits["_esm"])
+    if not urls:
+        return text
+    urls = list(dict.fromkeys(urls))
+    imports = "".join(f'import * as m{i} from "{u}";\n' for i, u in enumerate(urls))
+    table = ", ".join(f'"{u}": m{i}' for i, u in enumerate(urls))
+    preload = (
+        f'<script type="module">\n{imports}window.klWidgetModules = {{{table}}};\n'
+        "</script>\n"
+    )
+    body = json.dumps(data).replace("</", "<\\/")
+    text = text[: state.start(2)] + body + text[state.end(2) :]
+    loader = KL_WIDGETS.search(text)
+    return text[: loader.start()] + preload + text[loader.start() :]
+
+
+def _lean_pages(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir = Path(app.outdir)
+    search_page = outdir / "search.html"
+    todo: list[tuple[Path, str, list, list]] = []
+    texts: list[str] = []
+    for path in sorted(outdir.rglob("*.html")):
+        if "_static" in path.relative_to(outdir).parts:
+            continue
+        text = path.read_text(encoding="utf-8")
+        texts.append(text)
+        new = text
+        if not app.config.kl_fontawesome_js:
+            new = FONTAWESOME_JS.sub("", new)
+        if not app.config.kl_search_everywhere and path != search_page:
+            new = SEARCH_JS.sub("", new)
+        if app.config.kl_widget_modules:
+            new = _widget_modules(outdir, path, new)
+        maths, spans = [], []
+        if app.config.kl_prerender_math:
+            for m in INLINE.finditer(new):
+                maths.append({"tex": html.unescape(m.group(2)), "display": False})
+                spans.append(("inline", m))
+            for m in DISPLAY.finditer(new):
+                eqno, tex = _display_tex(m.group(2))
+                if "<mjx-container" in m.group(2):
+                    continue
+                maths.append({"tex": tex, "display": True})
+                spans.append(("display", m, eqno))
+        if maths:
+            todo.append((path, new, maths, spans))
+        elif new != text:
+            path.write_text(new, encoding="utf-8")
+    if app.config.kl_fontawesome_subset:
+        _subset_fontawesome(app, texts)
+    if not todo:
+        return
+    result = _typeset([maths for _, _, maths, _ in todo])
+    for err in result["errors"]:
+        path, _, maths, _ = todo[err["page"]]
+        logger.warning(
+            "TeX error in %s: %s in %r",
+            path.relative_to(outdir),
+            err["message"],
+            err["tex"],
+            type="kl",
+            subtype="math",
+        )
+    for (path, text, _, spans), page in zip(todo, result["pages"], strict=True):
+        fonts = os.path.relpath(outdir / FONTS, path.parent).replace(os.sep, "/")
+        pieces, last = [], 0
+        rendered = page["html"]
+        # Replace every match, in the order of the text.
+        order = sorted(range(len(spans)), key=lambda i: spans[i][1].start())
+        for i in order:
+            kind, m = spans[i][0], spans[i][1]
+            out = rendered[i]
+            if out is None:  # a TeX error: leave the TeX as it was (warned above)
+                continue
+            pieces.append(text[last : m.start()])
+            if kind == "inline":
+                pieces.append(m.group(1) + out + m.group(3))
+            else:
+                pieces.append(m.group(1) + spans[i][2] + out + m.group(3))
+            last = m.end()
+        pieces.append(text[last:])
+        new = "".join(pieces)
+        css = page["css"].replace(FONT_URL, fonts)
+        style = f'<style id="kl-math">\n{css}\n</style>\n'
+        new = new.replace("</head>", style + "</head>", 1)
+        path.write_text(new, encoding="utf-8")
+    logger.info(
+        "kl_lean: typeset %d equations on %d pages",
+        sum(len(m) for _, _, m, _ in todo),
+        len(todo),
+    )
+
+
+def setup(app):
+    app.add_config_value("kl_prerender_math", True, "html", types=[bool])
+    app.add_config_value("kl_fontawesome_js", False, "html", types=[bool])
+    app.add_config_value("kl_fontawesome_subset", True, "html", types=[bool])
+    app.add_config_value("kl_widget_modules", True, "html", types=[bool])
+    app.add_config_value("kl_search_everywhere", False, "html", types=[bool])
+    app.connect("html-page-context", _math_scripts, priority=900)
+    app.connect("build-finished", _lean_pages)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
