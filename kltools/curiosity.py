@@ -35,6 +35,7 @@ __all__ = [
     "BanditRun",
     "expected_information_gain",
     "information_gain_entropy_form",
+    "lautum_information_gain",
     "reading_information_gain",
     "run_bandit",
     "run_bandits",
@@ -158,6 +159,64 @@ def information_gain_entropy_form(
     s = digamma(a + b + 1)
     h_given = -(m * (digamma(a + 1) - s) + (1 - m) * (digamma(b + 1) - s))
     return result(np.maximum(h_y - h_given, 0.0) / nats)
+
+
+def lautum_information_gain(
+    a: ArrayLike, b: ArrayLike, *, base: float = 2
+) -> float | np.ndarray:
+    r"""Expected divergence of the prior *from* the posterior, under Beta(a, b).
+
+    The order of :func:`expected_information_gain` reversed:
+
+    .. math::
+
+        L(a, b) = \mathbb{E}_{y}\Big[D\big(p(\theta) \,\|\,
+        p(\theta \mid y)\big)\Big] = D\big(p(y)\, p(\theta) \,\|\,
+        p(y, \theta)\big) = L(Y; \Theta),
+
+    the lautum information of Palomar and Verdú (2008), not the mutual
+    information. For one Bernoulli observation, with :math:`m = a / (a +
+    b)` and :math:`\psi` the digamma function, it has the closed form
+
+    .. math::
+
+        L = -m\,[\psi(a) - \psi(a + b)] - (1 - m)\,[\psi(b) - \psi(a +
+        b)] - H(m),
+
+    the expected cross-entropy of the predictive under the arm's own
+    Bernoulli(:math:`\theta`) minus its entropy, i.e.
+    :math:`\mathbb{E}_\theta D(\mathrm{Bernoulli}(m) \,\|\,
+    \mathrm{Bernoulli}(\theta))` (from :math:`\mathbb{E}[\ln \Theta] =
+    \psi(a) - \psi(a + b)`). It is computed that way; the tests check it
+    against the weighted Beta divergences of the definition.
+
+    Parameters
+    ----------
+    a, b : array_like
+        Beta parameters (``> 0``) of the current belief; they broadcast.
+    base : float, optional
+        2 (default) gives bits, ``math.e`` nats.
+
+    Returns
+    -------
+    float or ndarray
+        :math:`L(Y; \Theta)` in units of ``log(base)``.
+
+    Examples
+    --------
+    >>> import math
+    >>> from kltools import curiosity
+    >>> round(curiosity.lautum_information_gain(1, 1, base=math.e), 6)  # 1 - ln 2
+    0.306853
+    >>> round(curiosity.expected_information_gain(1, 1, base=math.e), 6)  # ln 2 - 1/2
+    0.193147
+    """
+    a, b = _beta_params(a, b)
+    nats = log_base(base)
+    m = a / (a + b)
+    s = digamma(a + b)
+    cross = -(m * (digamma(a) - s) + (1 - m) * (digamma(b) - s))
+    return result(np.maximum(cross - _binary_entropy_nats(m), 0.0) / nats)
 
 
 def _binary_entropy_nats(s: np.ndarray) -> np.ndarray:

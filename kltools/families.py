@@ -6,7 +6,14 @@ Rényi's divergences of order :math:`\alpha` :cite:p:`renyi1961,vanerven2014`,
 two members of the f-family used on their own: total variation and the
 Hellinger distance, and three bounds between KL divergence and total
 variation: Pinsker's, Bretagnolle and Huber's, and a reverse Pinsker
-inequality for a reference distribution bounded below. KL divergence belongs
+inequality for a reference distribution bounded below. Then what the
+divergences mean operationally: the Bayes error of a test between two
+distributions (:func:`bayes_error`) and Lin's bounds on it from
+Jensen-Shannon (:func:`lin_error_bounds`); and the variational
+representations, Donsker-Varadhan's for KL and the f-GAN form for any
+f-divergence, with a critic fitted by gradient ascent (:func:`fit_dv_critic`)
+and exact moments of a quadratic critic under a normal distribution
+(:func:`gaussian_critic_moments`). KL divergence belongs
 to both families (f-divergence with :math:`f(t) = t \log t`, Rényi
 divergence of order 1).
 
@@ -30,8 +37,11 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ._validation import (
+    as_finite,
     as_float_array,
+    as_positive,
     as_probability,
+    broadcast,
     checked_distributions,
     log_base,
     result,
@@ -39,9 +49,15 @@ from ._validation import (
 from .discrete import _kl
 
 __all__ = [
+    "bayes_error",
     "bretagnolle_huber_bound",
+    "donsker_varadhan",
     "f_divergence",
+    "f_gan_bound",
+    "fit_dv_critic",
+    "gaussian_critic_moments",
     "hellinger",
+    "lin_error_bounds",
     "pinsker_bound",
     "renyi_divergence",
     "reverse_pinsker_bound",
@@ -605,3 +621,382 @@ def reverse_pinsker_bound(
             f"shapes do not broadcast: tv {t.shape} and q_min {floor.shape}"
         ) from None
     return result(np.log1p(2 * t * t / floor) / nats)
+
+
+# --- operational meanings: the Bayes error of a test ------------------------------
+
+
+def bayes_error(
+    p: ArrayLike,
+    q: ArrayLike,
+    *,
+    prior: float = 0.5,
+    axis: int = -1,
+    normalize: bool = False,
+) -> float | np.ndarray:
+    r"""Smallest error probability of a test between two distributions.
+
+    A coin with probability ``prior`` of heads picks :math:`p` (heads) or
+    :math:`q` (tails), one outcome is drawn from the chosen distribution, and
+    a test guesses which one it was. The best test guesses :math:`p` where
+    :math:`\pi p_i > (1 - \pi) q_i`, and its error probability is
+
+    .. math::
+
+        P_e = \sum_i \min\bigl(\pi p_i, (1 - \pi) q_i\bigr),
+
+    which for a fair coin (:math:`\pi = \tfrac12`) is
+    :math:`\tfrac12 \sum_i \min(p_i, q_i) = \tfrac12 (1 - \delta(p, q))`,
+    with :math:`\delta` the total variation (:func:`~kltools.total_variation`).
+
+    Parameters
+    ----------
+    p, q : array_like
+        Distributions along ``axis``; leading axes broadcast.
+    prior : float, optional
+        Probability :math:`\pi` in [0, 1] that the outcome comes from ``p``;
+        0.5 (default) is the fair coin.
+    axis, normalize
+        As in :func:`kltools.kl_divergence`. A probability, so no ``base``.
+
+    Returns
+    -------
+    float or ndarray
+        :math:`P_e`, in :math:`[0, \min(\pi, 1 - \pi)]`.
+
+    Examples
+    --------
+    >>> from kltools.families import bayes_error
+    >>> bayes_error([0.5, 0.5], [0.25, 0.75])  # (1 - 1/4) / 2
+    0.375
+    >>> bayes_error([1, 0], [0, 1])  # disjoint supports: never wrong
+    0.0
+    >>> bayes_error([0.5, 0.5], [0.5, 0.5], prior=0.9)  # guess p always
+    0.1
+    """
+    pi = float(as_probability(prior, "prior"))
+    (pp, qq), lead = checked_distributions(
+        [p, q], ["p", "q"], axis, normalize=normalize
+    )
+    err = np.minimum(pi * pp, (1.0 - pi) * qq).sum(axis=-1)
+    err = np.clip(err, 0.0, min(pi, 1.0 - pi))
+    return float(err[0]) if lead == () else err.reshape(lead)
+
+
+def lin_error_bounds(
+    js: ArrayLike, *, base: float = 2
+) -> tuple[float | np.ndarray, float | np.ndarray]:
+    r"""Lin's bounds on the fair-coin Bayes error from the Jensen-Shannon divergence.
+
+    For a fair coin choosing between :math:`p` and :math:`q`
+    (:func:`bayes_error` with ``prior=0.5``), :cite:t:`lin1991` (Theorems 4
+    and 5, two distributions, equal weights) bounds the error by
+
+    .. math::
+
+        \tfrac14 \bigl(1 - \mathrm{JS}(p, q)\bigr)^2 \le P_e
+        \le \tfrac12 \bigl(1 - \mathrm{JS}(p, q)\bigr), \qquad
+        \mathrm{JS} \text{ in bits},
+
+    where :math:`1 = H(\tfrac12)` bit and :math:`1 - \mathrm{JS} = H(Z \mid X)`
+    is what one draw :math:`X` leaves unknown about the coin :math:`Z`. The
+    upper bound is :math:`\min(a, 1 - a) \le \tfrac12 h(a)` (binary entropy,
+    bits) averaged over the draws; the lower one is
+    :math:`h(a) \le 2\sqrt{a(1 - a)}` and Cauchy-Schwarz. Both are tight at
+    :math:`p = q` (upper) and at disjoint supports (both).
+
+    Parameters
+    ----------
+    js : array_like
+        Jensen-Shannon divergences, in [0, 1] bit (in units of ``log(base)``).
+    base : float, optional
+        Units of ``js``: 2 (default) for bits, ``math.e`` for nats.
+
+    Returns
+    -------
+    lower, upper : float or ndarray
+        The two bounds on :math:`P_e`, probabilities, the shape of ``js``.
+
+    Examples
+    --------
+    >>> from kltools.families import lin_error_bounds
+    >>> lin_error_bounds(0.0)  # p = q: the error is 1/2, bounds 1/4 and 1/2
+    (0.25, 0.5)
+    >>> lin_error_bounds(1.0)  # disjoint supports: the error is 0
+    (0.0, 0.0)
+    """
+    d = _divergence_values(js, "js") * log_base(base) / math.log(2)
+    if (d > 1 + 1e-9).any():
+        raise ValueError(
+            "js must be a Jensen-Shannon divergence, at most 1 bit (ln 2 nats), "
+            f"got {float(d[d > 1 + 1e-9].flat[0])!r} bits"
+        )
+    gap = np.clip(1.0 - d, 0.0, 1.0)  # H(Z | X) in bits
+    return result(gap**2 / 4), result(gap / 2)
+
+
+# --- variational representations -------------------------------------------------
+
+
+def _critic_values(t: ArrayLike, name: str) -> np.ndarray:
+    arr = as_float_array(t, name)
+    if arr.ndim == 0 or arr.shape[-1] == 0:
+        raise ValueError(
+            f"{name} must hold critic values at samples along the last axis, "
+            f"got shape {arr.shape}"
+        )
+    if not np.isfinite(arr).all():
+        raise ValueError(f"{name} contains NaN or infinite critic values")
+    return arr
+
+
+def donsker_varadhan(
+    t_p: ArrayLike, t_q: ArrayLike, *, base: float = 2
+) -> float | np.ndarray:
+    r"""Donsker-Varadhan lower bound on KL divergence from a critic's values.
+
+    For any function (*critic*) :math:`T` with :math:`\mathbb{E}_q e^T`
+    finite :cite:p:`donsker1975`,
+
+    .. math::
+
+        D(p \,\|\, q) \ge \mathbb{E}_p[T] - \log \mathbb{E}_q\bigl[e^T\bigr]
+        \quad (\text{nats}),
+
+    with equality for :math:`T = \log(p/q) + c`. Given the critic's values
+    at samples from :math:`p` (``t_p``) and from :math:`q` (``t_q``), this
+    returns the sample version, :math:`\overline{T}_p - \log \overline{e^{T}}_q`
+    (log-sum-exp, no overflow). Given exact expectations instead (one value
+    each, ``t_p = E_p T`` and ``t_q = log E_q e^T``), use the formula
+    directly. The sample version is an estimate: it can exceed the true
+    divergence, above all when the critic was fitted to the same samples.
+
+    Parameters
+    ----------
+    t_p, t_q : array_like, shape (..., n_p) and (..., n_q)
+        Finite critic values at samples from ``p`` and from ``q``, samples
+        on the last axis; leading axes broadcast.
+    base : float, optional
+        Units of the result: 2 (default) bits, ``math.e`` nats.
+
+    Returns
+    -------
+    float or ndarray
+        The bound, in units of ``log(base)`` (it can be negative: a poor
+        critic gives a poor bound).
+
+    Examples
+    --------
+    >>> import math
+    >>> from kltools.families import donsker_varadhan
+    >>> # p = (1/2, 1/2), q = (1/4, 3/4) as equally weighted samples, T = log p/q
+    >>> t = [math.log(2), math.log(2 / 3)]
+    >>> donsker_varadhan(t, [t[0], t[1], t[1], t[1]], base=math.e)  # = D(p||q)
+    0.1438410362
+    >>> donsker_varadhan([1.0, 1.0], [1.0, 1.0, 1.0])  # a constant critic: 0
+    0.0
+    """
+    a = _critic_values(t_p, "t_p")
+    b = _critic_values(t_q, "t_q")
+    nats = log_base(base)
+    top = b.max(axis=-1, keepdims=True)
+    log_mean_exp = np.log(np.mean(np.exp(b - top), axis=-1)) + top[..., 0]
+    try:
+        value = a.mean(axis=-1) - log_mean_exp
+    except ValueError:
+        raise ValueError(
+            f"shapes do not broadcast: t_p {a.shape} and t_q {b.shape} "
+            "(samples on the last axis)"
+        ) from None
+    return result(value / nats)
+
+
+def f_gan_bound(
+    t_p: ArrayLike, t_q: ArrayLike, conjugate: Callable[[np.ndarray], ArrayLike]
+) -> float | np.ndarray:
+    r"""Variational (f-GAN) lower bound on an f-divergence from a critic's values.
+
+    For convex :math:`f` with convex conjugate
+    :math:`f^\star(u) = \sup_t \{u t - f(t)\}`, every critic :math:`T`
+    gives :cite:p:`nguyen2010,nowozin2016`
+
+    .. math::
+
+        D_f(p \,\|\, q) \ge \mathbb{E}_p[T] - \mathbb{E}_q\bigl[f^\star(T)\bigr],
+
+    with equality for :math:`T = f'(p/q)`. For KL in nats
+    (:math:`f(t) = t \ln t`), :math:`f^\star(u) = e^{u - 1}` and the best
+    critic is :math:`1 + \ln(p/q)`; the bound is then never above the
+    Donsker-Varadhan bound of the same critic (:func:`donsker_varadhan`),
+    and equals it after the best constant shift. This returns the sample
+    version :math:`\overline{T}_p - \overline{f^\star(T)}_q`.
+
+    Parameters
+    ----------
+    t_p, t_q : array_like, shape (..., n_p) and (..., n_q)
+        Finite critic values at samples from ``p`` and from ``q``.
+    conjugate : callable
+        :math:`f^\star`, vectorised (for KL: ``lambda u: np.exp(u - 1)``).
+
+    Returns
+    -------
+    float or ndarray
+        The bound, in the units of ``f`` (nats for :math:`t \ln t`).
+
+    Examples
+    --------
+    >>> import math
+    >>> import numpy as np
+    >>> from kltools.families import f_gan_bound
+    >>> t = [1 + math.log(2), 1 + math.log(2 / 3)]  # 1 + log p/q
+    >>> f_gan_bound(t, [t[0], t[1], t[1], t[1]], lambda u: np.exp(u - 1))
+    0.1438410362
+    """
+    if not callable(conjugate):
+        raise TypeError(f"conjugate must be a callable f*(u), got {conjugate!r}")
+    a = _critic_values(t_p, "t_p")
+    b = _critic_values(t_q, "t_q")
+    with np.errstate(over="ignore"):
+        star = np.asarray(conjugate(b), dtype=np.float64)
+    if star.shape != b.shape:
+        raise ValueError(
+            f"conjugate must be vectorised: for shape {b.shape} it returned "
+            f"shape {star.shape}"
+        )
+    if np.isnan(star).any():
+        raise ValueError("conjugate returned NaN")
+    try:
+        value = a.mean(axis=-1) - star.mean(axis=-1)
+    except ValueError:
+        raise ValueError(
+            f"shapes do not broadcast: t_p {a.shape} and t_q {b.shape} "
+            "(samples on the last axis)"
+        ) from None
+    return result(value)
+
+
+def gaussian_critic_moments(
+    a: ArrayLike, b: ArrayLike, mean: ArrayLike, sd: ArrayLike
+) -> tuple[float | np.ndarray, float | np.ndarray]:
+    r"""Exact moments of a quadratic critic under a normal distribution.
+
+    For :math:`X \sim N(\mu, \sigma^2)` and :math:`T(x) = a x + b x^2`,
+
+    .. math::
+
+        \mathbb{E}[T] = a\mu + b(\mu^2 + \sigma^2), \qquad
+        \log \mathbb{E}\bigl[e^{T}\bigr] =
+        \frac{a\mu + b\mu^2 + a^2\sigma^2/2}{1 - 2b\sigma^2}
+        - \tfrac12 \log(1 - 2b\sigma^2)
+
+    (nats), the second finite only when :math:`2b\sigma^2 < 1` and ``inf``
+    otherwise. With them the Donsker-Varadhan bound of a fitted critic,
+    :math:`\mathbb{E}_p T - \log \mathbb{E}_q e^T`, is evaluated exactly
+    rather than on samples. Quadratic critics contain the best one,
+    :math:`\log(p/q)` up to a constant, for any two normal distributions.
+
+    Parameters
+    ----------
+    a, b : array_like
+        Coefficients of :math:`x` and :math:`x^2`; broadcast together.
+    mean, sd : array_like
+        :math:`\mu` and :math:`\sigma > 0` of the normal distribution.
+
+    Returns
+    -------
+    mean_t, log_mean_exp_t : float or ndarray
+        :math:`\mathbb{E}[T]` and :math:`\log \mathbb{E}[e^T]` (nats).
+
+    Examples
+    --------
+    >>> from kltools.families import gaussian_critic_moments
+    >>> gaussian_critic_moments(1.0, 0.0, 0.0, 1.0)  # E X = 0, log E e^X = 1/2
+    (0.0, 0.5)
+    >>> gaussian_critic_moments(0.0, 0.5, 0.0, 1.0)  # E e^(X^2 / 2) diverges
+    (0.5, inf)
+    """
+    aa, bb, mu = (as_finite(x, n) for x, n in [(a, "a"), (b, "b"), (mean, "mean")])
+    s = as_positive(sd, "sd")
+    aa, bb, mu, s = broadcast((aa, "a"), (bb, "b"), (mu, "mean"), (s, "sd"))
+    var = s * s
+    mean_t = aa * mu + bb * (mu * mu + var)
+    room = 1.0 - 2.0 * bb * var
+    ok = room > 0
+    safe = np.where(ok, room, 1.0)
+    log_mgf = (aa * mu + bb * mu * mu + aa * aa * var / 2) / safe - 0.5 * np.log(safe)
+    return result(mean_t), result(np.where(ok, log_mgf, np.inf))
+
+
+def fit_dv_critic(
+    features_p: ArrayLike,
+    features_q: ArrayLike,
+    *,
+    steps: int = 300,
+    learning_rate: float = 0.1,
+) -> np.ndarray:
+    r"""Fit a linear-in-features critic to the Donsker-Varadhan objective.
+
+    The critic is :math:`T_\theta(x) = \theta \cdot \phi(x)`, and gradient
+    ascent from :math:`\theta = 0` climbs the sample objective
+
+    .. math::
+
+        L(\theta) = \frac1{n_p} \sum_i \theta \cdot \phi(x_i)
+        - \log \frac1{n_q} \sum_j e^{\theta \cdot \phi(y_j)},
+        \qquad x_i \sim p, \; y_j \sim q,
+
+    (nats), which is concave in :math:`\theta`: its gradient is the mean
+    feature under ``p`` minus the mean feature under ``q`` reweighted by
+    :math:`e^{T}`. A constant feature would be wasted (the objective ignores
+    constants), so leave it out.
+
+    Parameters
+    ----------
+    features_p, features_q : array_like, shape (n_p, d) and (n_q, d)
+        Features :math:`\phi` of the samples from ``p`` and from ``q``.
+    steps : int, optional
+        Number of gradient steps (default 300).
+    learning_rate : float, optional
+        Step size ``> 0`` (default 0.1); scale the features to order 1.
+
+    Returns
+    -------
+    ndarray, shape (steps + 1, d)
+        :math:`\theta` after each step, starting with the zero vector.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kltools.families import fit_dv_critic
+    >>> rng = np.random.default_rng(0)
+    >>> x, y = rng.normal(1.0, 1.0, 4000), rng.normal(0.0, 1.0, 4000)
+    >>> # best critic log p/q = x - 1/2: slope 1
+    >>> theta = fit_dv_critic(x[:, None], y[:, None], steps=200, learning_rate=0.5)
+    >>> bool(abs(theta[-1, 0] - 1.0) < 0.1)
+    True
+    """
+    fp = as_finite(features_p, "features_p")
+    fq = as_finite(features_q, "features_q")
+    for arr, name in [(fp, "features_p"), (fq, "features_q")]:
+        if arr.ndim != 2:
+            raise ValueError(
+                f"{name} must be 2-D (samples x features), got shape {arr.shape}"
+            )
+    if fp.shape[1] != fq.shape[1]:
+        raise ValueError(
+            f"features_p has {fp.shape[1]} features but features_q {fq.shape[1]}"
+        )
+    if isinstance(steps, bool) or not isinstance(steps, numbers.Integral):
+        raise TypeError(f"steps must be an integer, got {steps!r}")
+    if steps < 0:
+        raise ValueError(f"steps must be >= 0, got {steps}")
+    rate = float(as_positive(learning_rate, "learning_rate"))
+    mean_p = fp.mean(axis=0)
+    theta = np.zeros(fp.shape[1])
+    path = [theta.copy()]
+    for _ in range(int(steps)):
+        t = fq @ theta
+        w = np.exp(t - t.max())
+        theta = theta + rate * (mean_p - (w / w.sum()) @ fq)
+        path.append(theta.copy())
+    return np.array(path)

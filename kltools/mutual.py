@@ -14,23 +14,40 @@ conditional entropy. :func:`gaussian_mutual_information` is the closed form
 the nearest-neighbour estimator of Kraskov et al. (2004) is tested against,
 and :func:`linfoot_correlation` (Linfoot 1957) turns a mutual information
 back into a number on the scale of a correlation coefficient.
+
+:func:`lautum_information` is the divergence with its arguments the other
+way round, :math:`D(p(x)\, p(y) \,\|\, p(x, y))` (Palomar and Verdú
+2008), and :func:`g_statistic` and :func:`g_test` turn a plug-in mutual
+information into the likelihood-ratio test of independence, the G-test.
+:func:`normal_scores` replaces samples by a function of their ranks only,
+so that an estimate of mutual information made from it cannot change when
+a variable is passed through an increasing map, as the mutual information
+itself does not.
 """
 
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike
+from scipy import stats
+from scipy.special import xlogy
 
 from ._validation import as_float_array, log_base, result
 from .discrete import entropy
 from .joint import joint_entropy
 
 __all__ = [
+    "GTest",
     "column_entropies",
+    "g_statistic",
+    "g_test",
     "gaussian_mutual_information",
+    "lautum_information",
     "linfoot_correlation",
+    "normal_scores",
     "seed_conditional_entropy",
 ]
 
@@ -225,3 +242,223 @@ def linfoot_correlation(mi: ArrayLike, *, base: float = 2) -> float | np.ndarray
             " (clip an estimate below 0 at 0 first)"
         )
     return result(np.sqrt(-np.expm1(-2.0 * value * nats)))
+
+
+def lautum_information(
+    pxy: ArrayLike, *, base: float = 2, normalize: bool = False
+) -> float:
+    r"""Lautum information: the KL divergence of mutual information reversed.
+
+    .. math::
+
+        L(X; Y) = D\big(p(x)\, p(y) \,\big\|\, p(x, y)\big)
+                = \sum_{x, y} p(x)\, p(y) \log \frac{p(x)\, p(y)}{p(x, y)}
+
+    (Palomar and Verdú 2008; *lautum* is *mutual* spelt backwards). Like
+    :math:`I(X; Y)` it is symmetric in X and Y, never negative, and zero
+    exactly when they are independent, but it is a different number, and
+    ``inf`` as soon as a pair of values with :math:`p(x) p(y) > 0` has
+    :math:`p(x, y) = 0`. It is also the expected divergence of the prior
+    from the posterior, :math:`\sum_y p(y)\, D(p(x) \,\|\, p(x \mid y))`.
+
+    Parameters
+    ----------
+    pxy : array_like, shape (n_x, n_y)
+        Joint probabilities, summing to 1; X indexes rows, Y columns.
+    base, normalize
+        As in :func:`column_entropies`.
+
+    Returns
+    -------
+    float
+        :math:`L(X; Y)` in units of ``log(base)``, in :math:`[0, \infty]`.
+
+    Examples
+    --------
+    >>> from kltools.mutual import lautum_information
+    >>> lautum_information([[0.25, 0.25], [0.25, 0.25]])
+    0.0
+    >>> lautum_information([[0.5, 0.0], [0.0, 0.5]])  # Y = X: I is 1 bit
+    inf
+    >>> round(lautum_information([[0.4, 0.1], [0.1, 0.4]]), 6)
+    0.321928
+    """
+    nats = log_base(base)
+    table = _checked_table(pxy, normalize)
+    prod = np.outer(table.sum(axis=1), table.sum(axis=0))
+    used = prod > 0
+    if (table[used] == 0).any():
+        return math.inf
+    value = float(np.sum(xlogy(prod[used], prod[used] / table[used])))
+    return max(value, 0.0) / nats
+
+
+def _counts(counts: ArrayLike, name: str = "counts") -> np.ndarray:
+    table = as_float_array(counts, name)
+    if table.ndim < 2:
+        raise ValueError(
+            f"{name} must be a table of counts (at least 2-D), got shape {table.shape}"
+        )
+    if not np.isfinite(table).all() or (table < 0).any():
+        raise ValueError(f"{name} must hold finite counts >= 0")
+    if (table.sum(axis=(-2, -1)) == 0).any():
+        raise ValueError(f"{name} must hold at least one observation per table")
+    return table
+
+
+def g_statistic(counts: ArrayLike) -> float | np.ndarray:
+    r"""The G statistic of a contingency table: twice N times the plug-in MI in nats.
+
+    .. math::
+
+        G = 2 \sum_{x, y} n_{xy} \ln \frac{n_{xy}\, N}{n_x\, n_y}
+          = 2 N\, \hat I(X; Y) \quad (\text{nats}),
+
+    with :math:`n_{xy}` the count of the pair, :math:`n_x`, :math:`n_y` the
+    row and column totals and :math:`N` the total: the log-likelihood-ratio
+    statistic of independence (Wilks 1938). Vectorised: a stack of tables
+    of shape ``(..., m_x, m_y)`` gives one G per table, so that a simulated
+    null distribution takes one call.
+
+    Parameters
+    ----------
+    counts : array_like, shape (..., m_x, m_y)
+        Non-negative counts (they need not be integers), X along the rows
+        of each table and Y along its columns; every table holds at least
+        one observation.
+
+    Returns
+    -------
+    float or ndarray
+        G, dimensionless (a statistic in nats times 2N), one per table.
+
+    Examples
+    --------
+    >>> import math
+    >>> from kltools.mutual import g_statistic
+    >>> g_statistic([[10, 10], [10, 10]])  # counts that factorise
+    0.0
+    >>> round(g_statistic([[30, 10], [10, 30]]) / 160, 6)  # = I-hat, nats
+    0.130812
+    """
+    table = _counts(counts)
+    n = table.sum(axis=(-2, -1), keepdims=True)
+    nx = table.sum(axis=-1, keepdims=True)
+    ny = table.sum(axis=-2, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(table > 0, table * n / (nx * ny), 1.0)
+    g = 2.0 * np.sum(xlogy(table, ratio), axis=(-2, -1))
+    return result(np.maximum(g, 0.0))
+
+
+class GTest(NamedTuple):
+    """The result of :func:`g_test`."""
+
+    #: G = 2 N I-hat (I-hat in nats).
+    statistic: float
+    #: Degrees of freedom of the chi-squared null, (m_x - 1)(m_y - 1).
+    dof: int
+    #: P(chi2_dof >= G): the chance of a G this large under independence.
+    pvalue: float
+    #: The plug-in mutual information G / (2N), in bits.
+    mi_bits: float
+
+
+def g_test(counts: ArrayLike) -> GTest:
+    r"""The G-test of independence of the two variables of a table of counts.
+
+    Under independence, and for large :math:`N`,
+
+    .. math::
+
+        G = 2 N\, \hat I(X; Y) \;\dot\sim\; \chi^2_{(m_x - 1)(m_y - 1)}
+        \quad (\hat I \text{ in nats})
+
+    (Wilks 1938), so the p-value is the chi-squared upper tail at
+    :math:`G`. The mean of that chi-squared law is its number of degrees of
+    freedom, hence :math:`\mathbb{E}[\hat I] \approx (m_x - 1)(m_y -
+    1)/(2N)` nats: the leading bias of the plug-in estimate. This is
+    ``scipy.stats.chi2_contingency`` with ``lambda_="log-likelihood"``
+    and ``correction=False``.
+
+    Parameters
+    ----------
+    counts : array_like, shape (m_x, m_y)
+        Non-negative counts, with no row or column of zeros (its
+        variable's value was never seen, and the degrees of freedom would
+        be wrong).
+
+    Returns
+    -------
+    GTest
+        ``statistic`` (G), ``dof``, ``pvalue`` and ``mi_bits``
+        (:math:`\hat I = G / (2N)`, converted to bits).
+
+    Examples
+    --------
+    >>> from kltools.mutual import g_test
+    >>> res = g_test([[30, 10], [10, 30]])
+    >>> res.dof, round(res.statistic, 4), f"{res.pvalue:.2e}"
+    (1, 20.9299, '4.76e-06')
+    """
+    table = _counts(counts)
+    if table.ndim != 2:
+        raise ValueError(f"counts must be one 2-D table, got shape {table.shape}")
+    if min(table.shape) < 2:
+        raise ValueError(
+            f"counts must have at least 2 rows and 2 columns, got {table.shape}"
+        )
+    if (table.sum(axis=1) == 0).any() or (table.sum(axis=0) == 0).any():
+        raise ValueError("counts has a row or a column of zeros; drop it first")
+    g = float(g_statistic(table))
+    dof = (table.shape[0] - 1) * (table.shape[1] - 1)
+    mi_bits = g / (2 * float(table.sum()) * math.log(2))
+    return GTest(g, dof, float(stats.chi2.sf(g, dof)), mi_bits)
+
+
+def normal_scores(x: ArrayLike) -> np.ndarray:
+    r"""Rank-based normal scores of a sample: :math:`\Phi^{-1}(r_i / (N + 1))`.
+
+    .. math::
+
+        s_i = \Phi^{-1}\Big(\frac{r_i}{N + 1}\Big),
+
+    with :math:`r_i` the rank of :math:`x_i` among the :math:`N` values
+    (1 for the smallest; tied values share their average rank) and
+    :math:`\Phi^{-1}` the standard normal quantile function. The scores
+    depend on the sample only through its ranks, so they are the same for
+    :math:`x` and for :math:`f(x)` with any strictly increasing :math:`f`:
+    an estimator of mutual information fed with them gives exactly the same
+    estimate for :math:`(X, Y)` and :math:`(f(X), g(Y))`, as the mutual
+    information itself is the same. Their distribution is close to a
+    standard normal whatever the distribution of :math:`x`.
+
+    Parameters
+    ----------
+    x : array_like, shape (N,)
+        A 1-D sample of finite values, at least two.
+
+    Returns
+    -------
+    ndarray, shape (N,)
+        The scores, dimensionless; symmetric about 0.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kltools.mutual import normal_scores
+    >>> normal_scores([10.0, 30.0, 20.0]).round(4)  # ranks 1, 3, 2 of 3
+    array([-0.6745,  0.6745,  0.    ])
+    >>> x = np.array([0.3, -1.2, 2.5, 0.9])
+    >>> bool(np.array_equal(normal_scores(x), normal_scores(np.exp(x))))
+    True
+    """
+    arr = as_float_array(x, "x")
+    if arr.ndim != 1 or arr.size < 2:
+        raise ValueError(
+            f"x must be a 1-D sample of at least 2 values, got shape {arr.shape}"
+        )
+    if not np.isfinite(arr).all():
+        raise ValueError("x must hold finite values")
+    ranks = stats.rankdata(arr)
+    return stats.norm.ppf(ranks / (arr.size + 1))

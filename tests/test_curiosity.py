@@ -307,3 +307,65 @@ def test_gain_functions_refuse_bad_input():
         curiosity.total_information_gain(1, 1, 2.5)
     with pytest.raises(ValueError, match=r"a must be a single number"):
         curiosity.stepwise_information_gains([1, 2], 1, 3)
+
+
+# --- the other argument order: lautum information ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected_nats"),
+    [
+        # Beta(1, 1): E[ln Θ] = -1, so L = 1 - ln 2
+        (1.0, 1.0, 1 - math.log(2)),
+        # Beta(2, 2): E[ln Θ] = ψ(2) - ψ(4) = -(1/2 + 1/3)
+        (2.0, 2.0, 5 / 6 - math.log(2)),
+    ],
+)
+def test_lautum_reference_values(a, b, expected_nats):
+    got = curiosity.lautum_information_gain(a, b, base=math.e)
+    assert got == pytest.approx(expected_nats, rel=1e-12)
+
+
+@settings(deadline=None, max_examples=200)
+@given(concentration, concentration)
+def test_lautum_is_expected_divergence_of_prior_from_posterior(a, b):
+    """The closed form against the definition, with kt.beta_kl the other way."""
+    m = a / (a + b)
+    by_definition = m * kt.beta_kl(a, b, a + 1, b) + (1 - m) * kt.beta_kl(
+        a, b, a, b + 1
+    )
+    got = curiosity.lautum_information_gain(a, b)
+    assert got == pytest.approx(by_definition, rel=1e-7, abs=1e-10)
+
+
+def test_lautum_against_quadrature_of_the_reversed_joint():
+    """E_θ D(Bernoulli(m) || Bernoulli(θ)) by scipy quadrature, Beta(2.5, 4)."""
+    a, b = 2.5, 4.0
+    m = a / (a + b)
+
+    def integrand(t):
+        return stats.beta.pdf(t, a, b) * float(kt.bernoulli_kl(m, t, base=math.e))
+
+    value, _ = integrate.quad(integrand, 0, 1, limit=200)
+    got = curiosity.lautum_information_gain(a, b, base=math.e)
+    assert got == pytest.approx(value, rel=1e-8)
+
+
+def test_lautum_exceeds_the_information_gain_for_beta_beliefs():
+    """On a log grid of Beta beliefs L > I, and L / I -> 1 as evidence grows."""
+    grid = np.geomspace(0.05, 500, 40)
+    a, b = np.meshgrid(grid, grid)
+    lautum = curiosity.lautum_information_gain(a, b)
+    gain = curiosity.expected_information_gain(a, b)
+    assert np.all(lautum > gain)
+    big = curiosity.lautum_information_gain(1000, 1000)
+    assert big / curiosity.expected_information_gain(1000, 1000) == pytest.approx(
+        1, abs=1e-3
+    )
+
+
+def test_lautum_refuses_bad_input():
+    with pytest.raises(ValueError, match=r"a must be > 0"):
+        curiosity.lautum_information_gain(0, 1)
+    with pytest.raises(ValueError, match="base"):
+        curiosity.lautum_information_gain(1, 1, base=1)

@@ -9,7 +9,10 @@ inequality, Rényi monotone in alpha, f-divergences non-negative and zero only
 at p = q, metric axioms, Le Cam's bounds), the bounds between KL and total
 variation (Pinsker, Bretagnolle-Huber, the reverse bound for q bounded
 below), the q = 0 convention, batches and units, and the refusal of bad
-input.
+input. Then the Bayes error of a test (against every test, brute force, and
+(1 - TV)/2), Lin's bounds from JS, and the variational representations:
+Donsker-Varadhan and f-GAN bounds below KL with equality at the log ratio,
+exact Gaussian critic moments against quadrature, and the critic fit.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import scipy.spatial.distance as ssd
 from conftest import distribution_pairs, distributions
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scipy.special import rel_entr, xlogy
+from scipy.special import logsumexp, rel_entr, xlogy
 
 import kltools as kt
 
@@ -600,5 +603,229 @@ BAD = [
 
 @pytest.mark.parametrize(("call", "exc", "message"), BAD)
 def test_bad_input_is_refused(call, exc, message):
+    with pytest.raises(exc, match=message):
+        call()
+
+
+# --- the Bayes error of a test, Lin's bounds (issue 13) ------------------------------
+
+
+def brute_force_bayes_error(p, q, prior):
+    """Least error over every deterministic test (each subset guessed as p)."""
+    n = len(p)
+    best = 1.0
+    for guess_p in itertools.product([False, True], repeat=n):
+        err = sum((1 - prior) * q[i] if guess_p[i] else prior * p[i] for i in range(n))
+        best = min(best, err)
+    return best
+
+
+@given(distribution_pairs(max_size=6), st.sampled_from([0.5, 0.1, 0.7, 0.0, 1.0]))
+def test_bayes_error_is_the_best_of_all_tests(pair, prior):
+    p, q = pair
+    got = kt.families.bayes_error(p, q, prior=prior)
+    assert got == pytest.approx(brute_force_bayes_error(p, q, prior), abs=1e-12)
+
+
+@given(distribution_pairs())
+def test_fair_coin_bayes_error_is_one_minus_tv_over_two(pair):
+    p, q = pair
+    got = kt.families.bayes_error(p, q)
+    assert got == pytest.approx((1 - kt.total_variation(p, q)) / 2, abs=1e-12)
+
+
+def test_bayes_error_exact_fraction():
+    # p = (1/2, 1/3, 1/6), q = (1/6, 1/3, 1/2): sum of minima 2/3, error 1/3
+    p, q = [1 / 2, 1 / 3, 1 / 6], [1 / 6, 1 / 3, 1 / 2]
+    assert kt.families.bayes_error(p, q) == pytest.approx(1 / 3, rel=1e-15)
+    np.testing.assert_allclose(
+        kt.families.bayes_error([p, q], q), [1 / 3, 1 / 2], rtol=1e-15
+    )
+
+
+@given(distribution_pairs())
+def test_lin_bounds_hold(pair):
+    p, q = pair
+    lower, upper = kt.families.lin_error_bounds(kt.js_divergence(p, q))
+    err = kt.families.bayes_error(p, q)
+    assert lower <= err + 1e-12
+    assert err <= upper + 1e-12
+
+
+def test_lin_bounds_values_and_units():
+    assert kt.families.lin_error_bounds(0.5) == (0.0625, 0.25)
+    lower, upper = kt.families.lin_error_bounds(math.log(2) / 2, base=E)
+    assert (lower, upper) == (pytest.approx(0.0625), pytest.approx(0.25))
+    lo, up = kt.families.lin_error_bounds([0.0, 1.0])
+    np.testing.assert_array_equal(lo, [0.25, 0.0])
+    np.testing.assert_array_equal(up, [0.5, 0.0])
+
+
+def test_lin_upper_bound_is_tight_for_a_point_mass_against_a_mixture():
+    # p = (1, 0), q = (1/2, 1/2): Pe = 1/4; JS = 1 - (3/4) h(1/3) bits... exact
+    # H(Z|X): x = 0 has P = 3/4 and P(Z = p | x) = 2/3; x = 1 has Z known.
+    p, q = [1.0, 0.0], [0.5, 0.5]
+    h = -(2 / 3) * math.log2(2 / 3) - (1 / 3) * math.log2(1 / 3)
+    js = kt.js_divergence(p, q)
+    assert js == pytest.approx(1 - 0.75 * h, rel=1e-12)
+    assert kt.families.bayes_error(p, q) == pytest.approx(0.25)
+    assert kt.families.lin_error_bounds(js)[1] == pytest.approx(0.375 * h)
+
+
+# --- variational representations (issue 13) -----------------------------------------
+
+#: p = (1/2, 1/2) and q = (1/4, 3/4) as equally weighted samples of the outcomes.
+SAMPLES_P, SAMPLES_Q = np.array([0, 1]), np.array([0, 1, 1, 1])
+PQ = ([0.5, 0.5], [0.25, 0.75])
+
+
+@given(st.lists(st.floats(-20, 20), min_size=2, max_size=2))
+def test_donsker_varadhan_never_exceeds_kl(critic):
+    t = np.array(critic)
+    bound = kt.families.donsker_varadhan(t[SAMPLES_P], t[SAMPLES_Q], base=E)
+    assert bound <= kt.kl_divergence(*PQ, base=E) + 1e-12
+
+
+def test_donsker_varadhan_reaches_kl_at_the_log_ratio_plus_any_constant():
+    log_ratio = np.log(np.array(PQ[0]) / np.array(PQ[1]))
+    want = kt.kl_divergence(*PQ)
+    for c in [0.0, -3.0, 50.0, 700.0]:  # no overflow at 700
+        t = log_ratio + c
+        got = kt.families.donsker_varadhan(t[SAMPLES_P], t[SAMPLES_Q])
+        assert got == pytest.approx(want, rel=1e-12)
+
+
+def test_donsker_varadhan_matches_its_formula_on_batches(rng):
+    t_p, t_q = rng.normal(size=(3, 50)), rng.normal(size=(3, 70))
+    want = t_p.mean(-1) - (logsumexp(t_q, axis=-1) - math.log(70))
+    np.testing.assert_allclose(
+        kt.families.donsker_varadhan(t_p, t_q, base=E), want, rtol=1e-13
+    )
+
+
+@given(st.lists(st.floats(-10, 10), min_size=2, max_size=2))
+def test_f_gan_bound_below_dv_below_kl(critic):
+    t = np.array(critic)
+    tp, tq = t[SAMPLES_P], t[SAMPLES_Q]
+    star = lambda u: np.exp(u - 1)  # noqa: E731  conjugate of t log t
+    fgan = kt.families.f_gan_bound(tp, tq, star)
+    dv = kt.families.donsker_varadhan(tp, tq, base=E)
+    assert fgan <= dv + 1e-12
+    # the best constant shift closes the gap: T + 1 - log mean e^T
+    shift = 1 - (logsumexp(tq) - math.log(tq.size))
+    assert kt.families.f_gan_bound(tp + shift, tq + shift, star) == pytest.approx(
+        dv, abs=1e-12
+    )
+
+
+def test_f_gan_bound_for_total_variation():
+    # f(t) = |t - 1| / 2 has f*(u) = u on [-1/2, 1/2]; T = sign(p - q) / 2 is best
+    p, q = np.array(PQ[0]), np.array(PQ[1])
+    t = np.sign(p - q) / 2
+    got = kt.families.f_gan_bound(t[SAMPLES_P], t[SAMPLES_Q], lambda u: u)
+    assert got == pytest.approx(kt.total_variation(p, q), rel=1e-14)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "mu", "sd"),
+    [(1.0, 0.0, 0.0, 1.0), (0.7, -0.3, 1.2, 0.8), (-2.0, 0.1, -0.5, 1.5)],
+)
+def test_gaussian_critic_moments_against_quadrature(a, b, mu, sd):
+    from scipy import integrate, stats
+
+    dens = stats.norm(mu, sd).pdf
+    mean_t = integrate.quad(lambda x: (a * x + b * x * x) * dens(x), -60, 60)[0]
+    log_dens = stats.norm(mu, sd).logpdf
+    mgf = integrate.quad(
+        lambda x: math.exp(a * x + b * x * x + log_dens(x)), -60, 60, limit=200
+    )[0]
+    got_mean, got_log = kt.families.gaussian_critic_moments(a, b, mu, sd)
+    assert got_mean == pytest.approx(mean_t, rel=1e-10)
+    assert got_log == pytest.approx(math.log(mgf), rel=1e-9)
+
+
+def test_gaussian_critic_moments_best_critic_gives_gaussian_kl():
+    # p = N(1, 0.8^2), q = N(0, 1): log p/q = a x + b x^2 + const
+    mp, sp, mq, sq = 1.0, 0.8, 0.0, 1.0
+    a = mp / sp**2 - mq / sq**2
+    b = 1 / (2 * sq**2) - 1 / (2 * sp**2)
+    e_p, _ = kt.families.gaussian_critic_moments(a, b, mp, sp)
+    _, log_e_q = kt.families.gaussian_critic_moments(a, b, mq, sq)
+    assert e_p - log_e_q == pytest.approx(
+        kt.gaussian_kl(mp, sp, mq, sq, base=E), rel=1e-12
+    )
+    assert kt.families.gaussian_critic_moments(0.0, 1.0, 0.0, 1.0)[1] == math.inf
+
+
+def test_fit_dv_critic_finds_the_log_ratio(rng):
+    mp, sp = 1.0, 0.8
+    x, y = rng.normal(mp, sp, 200_000), rng.normal(0.0, 1.0, 200_000)
+    feats = lambda v: np.column_stack([v, v * v])  # noqa: E731
+    path = kt.families.fit_dv_critic(feats(x), feats(y), steps=400, learning_rate=0.3)
+    assert path.shape == (401, 2)
+    np.testing.assert_array_equal(path[0], [0.0, 0.0])
+    np.testing.assert_allclose(path[-1], [1 / sp**2, 0.5 - 0.5 / sp**2], atol=0.03)
+    # concave objective, small steps: the sample objective never falls
+    obj = [
+        kt.families.donsker_varadhan(feats(x) @ th, feats(y) @ th, base=E)
+        for th in path[::20]
+    ]
+    assert np.all(np.diff(obj) >= -1e-9)
+
+
+BAD_VARIATIONAL = [
+    (lambda: kt.families.bayes_error([1, 0], [0, 1], prior=1.5), ValueError, "prior"),
+    (lambda: kt.families.bayes_error([1, 0.5], [0, 1]), ValueError, "p sums to"),
+    (lambda: kt.families.lin_error_bounds(1.2), ValueError, "at most 1 bit"),
+    (lambda: kt.families.lin_error_bounds(-0.1), ValueError, "js must be"),
+    (lambda: kt.families.donsker_varadhan([], [1.0]), ValueError, "t_p must hold"),
+    (
+        lambda: kt.families.donsker_varadhan([1.0], [math.inf]),
+        ValueError,
+        "t_q contains NaN or infinite",
+    ),
+    (
+        lambda: kt.families.donsker_varadhan(np.ones((2, 3)), np.ones((3, 3))),
+        ValueError,
+        "shapes do not broadcast",
+    ),
+    (lambda: kt.families.f_gan_bound([1.0], [1.0], None), TypeError, "conjugate"),
+    (
+        lambda: kt.families.f_gan_bound([1.0], [1.0, 2.0], lambda u: u[:1]),
+        ValueError,
+        "conjugate must be vectorised",
+    ),
+    (
+        lambda: kt.families.gaussian_critic_moments(1.0, 0.0, 0.0, 0.0),
+        ValueError,
+        "sd must be > 0",
+    ),
+    (
+        lambda: kt.families.fit_dv_critic(np.ones(3), np.ones((3, 1))),
+        ValueError,
+        "features_p must be 2-D",
+    ),
+    (
+        lambda: kt.families.fit_dv_critic(np.ones((3, 2)), np.ones((3, 1))),
+        ValueError,
+        "features_p has 2 features but features_q 1",
+    ),
+    (
+        lambda: kt.families.fit_dv_critic(np.ones((3, 1)), np.ones((3, 1)), steps=2.5),
+        TypeError,
+        "steps must be an integer",
+    ),
+    (
+        lambda: kt.families.fit_dv_critic(
+            np.ones((3, 1)), np.ones((3, 1)), learning_rate=0
+        ),
+        ValueError,
+        "learning_rate must be > 0",
+    ),
+]
+
+
+@pytest.mark.parametrize(("call", "exc", "message"), BAD_VARIATIONAL)
+def test_bad_variational_input_is_refused(call, exc, message):
     with pytest.raises(exc, match=message):
         call()

@@ -1,6 +1,7 @@
 """Tests of kltools.mutual: entropies of X given each value of Y, the seed's
 wrong equation (12), the mutual information of a bivariate normal, and
-Linfoot's informational coefficient of correlation."""
+Linfoot's informational coefficient of correlation, the lautum information,
+and the G statistic and G-test (against scipy and the chi-squared null)."""
 
 from __future__ import annotations
 
@@ -14,8 +15,12 @@ from hypothesis import strategies as st
 import kltools as kt
 from kltools.mutual import (
     column_entropies,
+    g_statistic,
+    g_test,
     gaussian_mutual_information,
+    lautum_information,
     linfoot_correlation,
+    normal_scores,
     seed_conditional_entropy,
 )
 
@@ -176,3 +181,138 @@ def test_linfoot_units_and_shape():
 def test_bad_input_is_refused(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+# --- lautum information, the G statistic and the G-test ---------------------
+
+
+def test_lautum_by_hand():
+    """[[0.4, 0.1], [0.1, 0.4]]: uniform marginals, so L = sum 1/4 log2(1/4 / p)."""
+    table = [[0.4, 0.1], [0.1, 0.4]]
+    expected = 0.5 * math.log2(0.25 / 0.4) + 0.5 * math.log2(0.25 / 0.1)
+    assert lautum_information(table) == pytest.approx(expected, rel=1e-12)
+    assert lautum_information(table, base=math.e) == pytest.approx(
+        expected * math.log(2), rel=1e-12
+    )
+    assert lautum_information([[0.5, 0.0], [0.0, 0.5]]) == math.inf
+    assert lautum_information([[0.3, 0.0], [0.7, 0.0]]) == 0.0  # Y constant
+
+
+@settings(deadline=None, max_examples=100)
+@given(tables)
+def test_lautum_is_the_reversed_divergence_and_expected_reverse_surprise(w):
+    pxy = w / w.sum()
+    px, py = pxy.sum(axis=1), pxy.sum(axis=0)
+    prod = np.outer(px, py)
+    got = lautum_information(pxy)
+    assert got == pytest.approx(
+        kt.kl_divergence(prod.ravel(), pxy.ravel()), rel=1e-9, abs=1e-12
+    )
+    # sum_y p(y) D(p(x) || p(x | y)): the expected divergence of prior from posterior
+    post = (pxy / py).T
+    reverse = sum(py[j] * kt.kl_divergence(px, post[j]) for j in range(py.size))
+    assert got == pytest.approx(reverse, rel=1e-9, abs=1e-12)
+    assert got == pytest.approx(lautum_information(pxy.T), rel=1e-9, abs=1e-12)
+    assert got >= 0
+
+
+def test_lautum_differs_from_mutual_information_both_ways():
+    """Neither of I and L bounds the other: one table each way."""
+    strong = np.array([[0.45, 0.05], [0.05, 0.45]])
+    rare = np.array([[0.05, 0.05], [0.855, 0.045]])  # 1/10 fair arm, else 0.05
+    assert lautum_information(strong) > kt.mutual_information(strong)
+    assert lautum_information(rare) < kt.mutual_information(rare)
+
+
+def test_g_statistic_is_2n_times_plugin_mi_and_matches_scipy():
+    from scipy.stats import chi2_contingency
+
+    counts = np.array([[12, 5, 3], [4, 9, 7], [2, 6, 14]])
+    n = counts.sum()
+    mi_nats = kt.mutual_information(counts, normalize=True, base=math.e)
+    assert g_statistic(counts) == pytest.approx(2 * n * mi_nats, rel=1e-12)
+    ref = chi2_contingency(counts, correction=False, lambda_="log-likelihood")
+    res = g_test(counts)
+    assert res.statistic == pytest.approx(ref.statistic, rel=1e-12)
+    assert res.pvalue == pytest.approx(ref.pvalue, rel=1e-10)
+    assert res.dof == ref.dof == 4
+    assert res.mi_bits == pytest.approx(mi_nats / math.log(2), rel=1e-12)
+    # a zero cell contributes nothing (0 log 0 = 0); scipy agrees
+    zero = np.array([[10, 0, 3], [4, 9, 7]])
+    ref0 = chi2_contingency(zero, correction=False, lambda_="log-likelihood")
+    assert g_test(zero).statistic == pytest.approx(ref0.statistic, rel=1e-12)
+    assert g_test(zero).dof == 2
+
+
+def test_g_statistic_of_a_2x2_table_by_hand():
+    # [[30, 10], [10, 30]]: every ratio n N / (n_x n_y) is 1.5 or 0.5
+    expected = 2 * (60 * math.log(1.5) + 20 * math.log(0.5))
+    assert g_statistic([[30, 10], [10, 30]]) == pytest.approx(expected, rel=1e-12)
+    assert g_statistic([[10, 20], [5, 10]]) == 0.0  # counts that factorise
+
+
+def test_g_statistic_is_vectorised():
+    rng = np.random.default_rng(3)
+    stack = rng.integers(0, 20, size=(5, 7, 3, 4))
+    stack[..., 0, 0] += 1
+    got = g_statistic(stack)
+    assert got.shape == (5, 7)
+    for i in np.ndindex(5, 7):
+        assert got[i] == pytest.approx(g_statistic(stack[i]), rel=1e-12)
+
+
+def test_g_null_mean_is_the_degrees_of_freedom():
+    """Under independence E[G] -> (m_x - 1)(m_y - 1), the chi-squared mean."""
+    rng = np.random.default_rng(1938)
+    px, py = np.array([0.2, 0.3, 0.5]), np.array([0.1, 0.2, 0.3, 0.4])
+    counts = rng.multinomial(2000, np.outer(px, py).ravel(), size=20_000)
+    g = g_statistic(counts.reshape(-1, 3, 4))
+    assert g.mean() == pytest.approx(6, abs=0.1)  # sd of the mean ~ 0.025
+    assert np.mean(g > 12.591587243743977) == pytest.approx(0.05, abs=0.006)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (lambda: g_statistic([1, 2, 3]), ValueError, "counts must be a table"),
+        (lambda: g_statistic([[1, -1], [2, 3]]), ValueError, "counts must hold"),
+        (lambda: g_statistic([[0, 0], [0, 0]]), ValueError, "at least one"),
+        (lambda: g_statistic("ab"), TypeError, "counts"),
+        (lambda: g_test([[1, 2], [0, 0]]), ValueError, "row or a column of zeros"),
+        (lambda: g_test([[1, 2, 3]]), ValueError, "at least 2 rows"),
+        (lambda: g_test(np.ones((2, 2, 2))), ValueError, "one 2-D table"),
+        (lambda: lautum_information([[0.5, 0.6]]), ValueError, "pxy sums to 1.1"),
+        (lambda: lautum_information([[0.5, 0.5]], base=-1), ValueError, "base"),
+    ],
+)
+def test_new_functions_refuse_bad_input(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
+
+
+def test_normal_scores_values_and_invariance():
+    from scipy.stats import norm
+
+    got = normal_scores([5.0, 1.0, 3.0, 3.0])  # ranks 4, 1, 2.5, 2.5 of 4
+    np.testing.assert_allclose(got, norm.ppf(np.array([4, 1, 2.5, 2.5]) / 5))
+    rng = np.random.default_rng(4)
+    x, y = rng.normal(size=300), rng.normal(size=300)
+    y = x + 0.5 * y
+    s = normal_scores(x)
+    assert np.array_equal(s, normal_scores(np.exp(x)))
+    assert np.array_equal(s, normal_scores(x**3 + 2 * x))
+    np.testing.assert_allclose(normal_scores(-x), -s, atol=1e-12)
+    assert abs(s.mean()) < 1e-12  # symmetric about 0
+    # an estimator fed with scores is exactly invariant under increasing maps
+    a = kt.knn_mutual_information(normal_scores(x), normal_scores(y))
+    b = kt.knn_mutual_information(normal_scores(np.exp(x)), normal_scores(y**3))
+    assert a == b
+
+
+@pytest.mark.parametrize(
+    ("x", "match"),
+    [([1.0], "at least 2 values"), ([[1.0, 2.0]], "1-D"), ([1.0, np.inf], "finite")],
+)
+def test_normal_scores_refuses_bad_input(x, match):
+    with pytest.raises(ValueError, match=match):
+        normal_scores(x)

@@ -6,6 +6,12 @@ F(p) = -kT log Z as hypothesis properties with k = 1 and with Boltzmann's
 constant in J/K and eV/K, agreement between unit systems, stability at
 energies far beyond kT (no overflow, no NaN, no warning), broadcasting of
 temperatures against batches of energies, and every class of bad input.
+Then chapter 16's dynamics: the level-shift protocol against the loop the
+chapter used to run (work + heat = kT D, heat ~ 1/steps), stationary
+distributions against closed forms and the power method, the second law
+(D(q_t||p) and D(p||q_t) never increase) as a property, Landauer's bound
+against scipy.constants, and the two decompositions of the expected free
+energy against slow loops.
 """
 
 from __future__ import annotations
@@ -358,3 +364,267 @@ def test_boltzmann_value_from_the_issue():
     np.testing.assert_allclose(
         kt.boltzmann([-1e308, 1e308], 1e308), [0.881, 0.119], atol=1e-3
     )
+
+
+# --- the level-shift protocol, Markov relaxation, Landauer, expected free energy ------
+
+
+def reference_protocol(q, energies, temperature, steps, k=1.0):
+    """The loop chapter 16 ran in a cell, kept here as the slow reference."""
+    import itertools
+
+    q, energies = np.asarray(q), np.asarray(energies)
+    kt_ = k * temperature
+    shifted = -kt_ * np.log(q)
+    path = shifted + np.linspace(0.0, 1.0, steps + 1)[:, None] * (energies - shifted)
+    work = np.sum(q * (energies - shifted))
+    heat = 0.0
+    for here, there in itertools.pairwise(path):
+        r = kt.boltzmann(here, temperature, k=k)
+        work += np.sum(r * (here - there))
+        heat += kt_ * kt.kl_divergence(
+            r, kt.boltzmann(there, temperature, k=k), base=math.e
+        )
+    return float(work), float(heat)
+
+
+@pytest.mark.parametrize("steps", [1, 2, 10, 100])
+def test_level_shift_protocol_matches_the_chapter_loop(steps):
+    q, levels = [0.1, 0.2, 0.3, 0.4], [0.0, 10.0, 25.0, 40.0]
+    k = kt.thermo.BOLTZMANN_MEV
+    got = kt.thermo.level_shift_protocol(q, levels, 300.0, steps, k=k)
+    want = reference_protocol(q, levels, 300.0, steps, k=k)
+    assert got.work == pytest.approx(want[0], rel=1e-12, abs=1e-12)
+    assert got.heat == pytest.approx(want[1], rel=1e-12)
+
+
+@given(distributions(n=4, positive=True), st.integers(1, 50))
+def test_level_shift_work_plus_heat_is_the_excess(q, steps):
+    levels, temperature = np.array([0.0, 1.0, 2.5, 4.0]), 1.3
+    p = kt.boltzmann(levels, temperature)
+    excess = temperature * kt.kl_divergence(q, p, base=math.e)
+    got = kt.thermo.level_shift_protocol(q, levels, temperature, steps)
+    assert got.work + got.heat == pytest.approx(excess, rel=1e-9, abs=1e-12)
+    assert got.heat >= 0
+
+
+def test_level_shift_one_step_is_all_heat_and_many_steps_all_work():
+    q, levels = [0.5, 0.5], [0.0, math.log(3.0)]
+    excess = 0.5 * math.log(4 / 3)  # kT D(Q||P), units of kT
+    one = kt.thermo.level_shift_protocol(q, levels, 1.0, 1)
+    assert abs(one.work) < 1e-15
+    assert one.heat == pytest.approx(excess, rel=1e-14)
+    heats = [kt.thermo.level_shift_protocol(q, levels, 1.0, n).heat for n in (100, 200)]
+    assert heats[1] / heats[0] == pytest.approx(0.5, rel=1e-2)  # heat ~ 1 / steps
+    assert kt.thermo.level_shift_protocol(q, levels, 1.0, 10_000).work == (
+        pytest.approx(excess, rel=1e-3)
+    )
+
+
+def test_stationary_distribution_two_states_closed_form():
+    a, b = 0.1, 0.3  # leave state 0 with a, state 1 with b: p = (b, a) / (a + b)
+    p = kt.thermo.stationary_distribution([[1 - a, a], [b, 1 - b]])
+    np.testing.assert_allclose(p, [0.75, 0.25], rtol=1e-14)
+
+
+def test_stationary_distribution_is_fixed_by_the_kernel(rng):
+    for n in (2, 3, 6):
+        kernel = rng.dirichlet(np.ones(n), size=n)
+        p = kt.thermo.stationary_distribution(kernel)
+        np.testing.assert_allclose(p @ kernel, p, atol=1e-14)
+        # against the power method
+        np.testing.assert_allclose(
+            np.linalg.matrix_power(kernel, 400)[0], p, atol=1e-12
+        )
+
+
+@given(distributions(n=5), st.integers(0, 2**32 - 1))
+def test_second_law_both_divergences_never_increase(q0, seed):
+    kernel = np.random.default_rng(seed).dirichlet(np.full(5, 0.5), size=5)
+    p = kt.thermo.stationary_distribution(kernel)
+    path = kt.thermo.markov_relaxation(q0, kernel, 30)
+    forward = kt.kl_divergence(path, p)
+    backward = kt.kl_divergence(p, path)
+    assert np.all(np.diff(forward) <= 1e-12 * (1 + forward[:-1]))
+    finite = np.isfinite(backward)
+    b = backward[finite]
+    assert np.all(np.diff(b) <= 1e-12 * (1 + b[:-1]))
+    assert np.all(np.diff(finite.astype(int)) >= 0)  # once finite, stays finite
+
+
+def test_markov_relaxation_shapes_and_values(rng):
+    kernel = rng.dirichlet(np.ones(3), size=3)
+    q0 = rng.dirichlet(np.ones(3), size=(2, 4))
+    path = kt.thermo.markov_relaxation(q0, kernel, 5)
+    assert path.shape == (2, 4, 6, 3)
+    np.testing.assert_allclose(
+        path[1, 2, 5], q0[1, 2] @ np.linalg.matrix_power(kernel, 5)
+    )
+    np.testing.assert_array_equal(path[..., 0, :], q0)
+
+
+def test_entropy_can_fall_when_the_stationary_distribution_is_not_uniform():
+    kernel = [[0.9, 0.1], [0.6, 0.4]]  # stationary (6/7, 1/7)
+    p = kt.thermo.stationary_distribution(kernel)
+    np.testing.assert_allclose(p, [6 / 7, 1 / 7], rtol=1e-13)
+    h = kt.entropy(kt.thermo.markov_relaxation([0.5, 0.5], kernel, 10))
+    assert h[0] == 1.0 and np.all(np.diff(h) < 0)
+
+
+@pytest.mark.parametrize("temperature", [0.3, 1.0, 40.0])
+def test_metropolis_kernel_detailed_balance_with_boltzmann(temperature):
+    levels = np.array([0.0, 0.7, 1.5, 3.0])
+    kernel = kt.thermo.metropolis_kernel(levels, temperature)
+    p = kt.boltzmann(levels, temperature)
+    flow = p[:, None] * kernel
+    np.testing.assert_allclose(flow, flow.T, atol=1e-15)
+    np.testing.assert_allclose(kernel.sum(axis=1), 1.0, rtol=1e-15)
+    np.testing.assert_allclose(kt.thermo.stationary_distribution(kernel), p, rtol=1e-10)
+    # downhill moves are always accepted: K[3, 0] = 1 / 3
+    assert kernel[3, 0] == pytest.approx(1 / 3)
+    assert kernel[0, 3] == pytest.approx(math.exp(-3.0 / temperature) / 3)
+
+
+def test_free_energy_falls_in_a_bath():
+    levels, temperature = np.array([0.0, 1.0, 2.0]), 0.5
+    kernel = kt.thermo.metropolis_kernel(levels, temperature)
+    start = kt.boltzmann(levels, 5.0)  # prepared hot
+    f = kt.free_energy(kt.thermo.markov_relaxation(start, kernel, 40), levels, 0.5)
+    assert np.all(np.diff(f) <= 1e-15)
+    assert f[-1] == pytest.approx(
+        kt.free_energy(kt.boltzmann(levels, 0.5), levels, 0.5), abs=1e-9
+    )
+
+
+def test_landauer_bound_values():
+    from scipy import constants
+
+    k_mev = constants.k / constants.e * 1e3
+    got = kt.thermo.landauer_bound(300.0, k=kt.thermo.BOLTZMANN_MEV)
+    assert got == pytest.approx(k_mev * 300 * math.log(2), rel=1e-15)
+    assert got == pytest.approx(17.9192, abs=1e-4)
+    joules = kt.thermo.landauer_bound(300.0, 8.0, k=kt.thermo.BOLTZMANN)
+    assert joules == pytest.approx(8 * constants.k * 300 * math.log(2), rel=1e-15)
+    np.testing.assert_allclose(
+        kt.thermo.landauer_bound([1.0, 2.0], [1.0, 0.5]), [math.log(2)] * 2
+    )
+
+
+def slow_expected_free_energy(qs, a, pref):
+    """Both decompositions of G from their definitions, in nats, with loops."""
+    qs, a, pref = np.asarray(qs), np.asarray(a), np.asarray(pref)
+    qo = qs @ a
+    risk = sum(qo[o] * math.log(qo[o] / pref[o]) for o in range(len(qo)) if qo[o] > 0)
+    ambiguity = -sum(
+        qs[s] * a[s, o] * math.log(a[s, o])
+        for s in range(len(qs))
+        for o in range(len(qo))
+        if a[s, o] > 0
+    )
+    gain = 0.0  # E_o D(q(s | o) || q(s))
+    for o in range(len(qo)):
+        if qo[o] > 0:
+            post = qs * a[:, o] / qo[o]
+            gain += qo[o] * kt.kl_divergence(post, qs, base=math.e)
+    pragmatic = sum(qo[o] * math.log(pref[o]) for o in range(len(qo)) if qo[o] > 0)
+    return risk, ambiguity, gain, pragmatic
+
+
+@given(
+    distributions(n=3),
+    st.lists(distributions(n=4), min_size=3, max_size=3),
+    distributions(n=4, positive=True),
+)
+def test_expected_free_energy_two_decompositions(qs, rows, pref):
+    a = np.array(rows)
+    g = kt.thermo.expected_free_energy(qs, a, pref)
+    risk, ambiguity, gain, pragmatic = slow_expected_free_energy(qs, a, pref)
+    assert g.risk == pytest.approx(risk, abs=1e-10)
+    assert g.ambiguity == pytest.approx(ambiguity, abs=1e-10)
+    assert g.epistemic == pytest.approx(gain, abs=1e-10)
+    assert g.pragmatic == pytest.approx(pragmatic, abs=1e-10)
+    assert g.total == pytest.approx(g.risk + g.ambiguity, abs=1e-12)
+    assert g.total == pytest.approx(-g.epistemic - g.pragmatic, abs=1e-9)
+
+
+def test_expected_free_energy_units_and_infinite_risk():
+    qs, a, pref = [0.5, 0.5], [[1.0, 0.0], [0.0, 1.0]], [0.75, 0.25]
+    nats = kt.thermo.expected_free_energy(qs, a, pref)
+    bits = kt.thermo.expected_free_energy(qs, a, pref, base=2)
+    assert bits.epistemic == pytest.approx(1.0)
+    assert bits.total == pytest.approx(nats.total / math.log(2))
+    assert nats.total == pytest.approx(0.5 * math.log(4 / 3))
+    ruled_out = kt.thermo.expected_free_energy(qs, a, [1.0, 0.0])
+    assert ruled_out.risk == math.inf and ruled_out.pragmatic == -math.inf
+
+
+BAD_DYNAMICS = [
+    (
+        lambda: kt.thermo.metropolis_kernel([1.0], 1.0),
+        ValueError,
+        "at least 2 levels",
+    ),
+    (
+        lambda: kt.thermo.level_shift_protocol([1.0, 0.0], [0.0, 1.0], 1.0, 5),
+        ValueError,
+        "every entry of q must be > 0",
+    ),
+    (
+        lambda: kt.thermo.level_shift_protocol([0.5, 0.5], [0.0, 1.0], 1.0, 0),
+        ValueError,
+        "steps must be >= 1",
+    ),
+    (
+        lambda: kt.thermo.level_shift_protocol([0.5, 0.5], [0.0, 1.0, 2.0], 1.0, 3),
+        ValueError,
+        "q has 2 states but energies 3",
+    ),
+    (
+        lambda: kt.thermo.stationary_distribution([[1.0, 0.0], [0.0, 1.0]]),
+        ValueError,
+        "more than one stationary distribution",
+    ),
+    (
+        lambda: kt.thermo.stationary_distribution([[0.5, 0.5]]),
+        ValueError,
+        "kernel must be a square",
+    ),
+    (
+        lambda: kt.thermo.stationary_distribution([[0.5, 0.6], [0.5, 0.5]]),
+        ValueError,
+        "every row of kernel sums to",
+    ),
+    (
+        lambda: kt.thermo.markov_relaxation([1.0, 0.0, 0.0], [[0.5, 0.5]] * 2, 3),
+        ValueError,
+        "q0 has 3 states but kernel 2",
+    ),
+    (
+        lambda: kt.thermo.markov_relaxation([1.0, 0.0], [[0.5, 0.5]] * 2, 1.5),
+        TypeError,
+        "steps must be an integer",
+    ),
+    (lambda: kt.thermo.landauer_bound(-1.0), ValueError, "temperature must be > 0"),
+    (lambda: kt.thermo.landauer_bound(1.0, -2.0), ValueError, "bits must be >= 0"),
+    (
+        lambda: kt.thermo.expected_free_energy([0.5, 0.5], [[1.0, 0.0]], [0.5, 0.5]),
+        ValueError,
+        "likelihood must have shape",
+    ),
+    (
+        lambda: kt.thermo.expected_free_energy([0.5, 0.5], np.eye(2), [0.5, 0.3]),
+        ValueError,
+        "preferences sums to",
+    ),
+    (
+        lambda: kt.thermo.expected_free_energy([0.5, 0.5], np.eye(2), [1.0, 0, 0]),
+        ValueError,
+        "preferences has 3 outcomes but likelihood 2",
+    ),
+]
+
+
+@pytest.mark.parametrize(("call", "exc", "message"), BAD_DYNAMICS)
+def test_bad_dynamics_input_is_refused(call, exc, message):
+    with pytest.raises(exc, match=message):
+        call()

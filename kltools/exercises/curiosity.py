@@ -6,7 +6,11 @@ import math
 from collections.abc import Callable
 
 from ..continuous import beta_kl
-from ..curiosity import expected_information_gain, total_information_gain
+from ..curiosity import (
+    expected_information_gain,
+    lautum_information_gain,
+    total_information_gain,
+)
 from ..surprise import BetaBernoulli
 
 
@@ -32,6 +36,11 @@ def _path_final() -> float:
     return beta_kl(model.a, model.b, 1.0, 1.0)
 
 
+def _uniform_lautum_nats() -> float:
+    """E_y D(Beta(1, 1) ‖ posterior) in nats: 1 - ln 2, the lautum information."""
+    return lautum_information_gain(1.0, 1.0, base=math.e)
+
+
 ANSWERS: dict[str, tuple[str, Callable[[], float]]] = {
     1: (
         "expected information gain of one pull under Beta(1, 1), in nats",
@@ -49,6 +58,10 @@ ANSWERS: dict[str, tuple[str, Callable[[], float]]] = {
         "D(Beta(4, 2) ‖ Beta(1, 1)) in bits",
         _path_final,
     ),
+    5: (
+        "expected D(prior ‖ posterior) of one pull under Beta(1, 1), in nats",
+        _uniform_lautum_nats,
+    ),
 }
 
 #: A hint shown with a wrong answer (kt.check and the page's answer box).
@@ -60,4 +73,8 @@ HINTS: dict[int, str] = {
     2: "The gains of the 20 steps add up: it is I(Y₁, …, Y₂₀; Θ), well under 20 bits.",
     3: "Add the four divergences of each posterior from the belief just before it.",
     4: "The divergence of the final belief Beta(4, 2) from the starting Beta(1, 1).",
+    5: (
+        "By symmetry both outcomes give the same D(Beta(1, 1) ‖ posterior); after a "
+        "success the posterior density is 2θ."
+    ),
 }

@@ -9,7 +9,7 @@ import numpy as np
 
 from ..discrete import kl_divergence
 from ..thermo import BOLTZMANN_MEV as K_MEV
-from ..thermo import boltzmann, free_energy
+from ..thermo import boltzmann, free_energy, landauer_bound
 
 #: Two levels whose gap is kT ln 3, in units of kT (so P = (3/4, 1/4)).
 _TWO_LEVELS = [0.0, math.log(3.0)]
@@ -46,6 +46,11 @@ def _prior_objective() -> float:
     return free_energy(prior, energies, 1.0)
 
 
+def _erase_byte() -> float:
+    """Landauer's bound in meV for erasing 8 bits at 77 K: 8 kT ln 2."""
+    return landauer_bound(77.0, 8.0, k=K_MEV)
+
+
 ANSWERS: dict[str, tuple[str, Callable[[], float]]] = {
     1: (
         "partition function Z of two levels a gap kT ln 3 apart",
@@ -65,6 +70,10 @@ ANSWERS: dict[str, tuple[str, Callable[[], float]]] = {
         "in the three-coin model",
         _prior_objective,
     ),
+    5: (
+        "least heat in meV released by erasing one byte (8 bits) at 77 K",
+        _erase_byte,
+    ),
 }
 
 #: A hint shown with a wrong answer (kt.check and the page's answer box).
@@ -79,4 +88,5 @@ HINTS: dict[int, str] = {
         "With q the prior, J(q) is the expected negative log-likelihood of the data, in"
         " nats."
     ),
+    5: "Each bit costs at least kT ln 2, with k in meV per kelvin and T = 77 K.",
 }
