@@ -14,7 +14,11 @@ lengths, checks them against the Kraft inequality, and averages them:
 * :func:`expected_length`: :math:`\sum_x p(x) \ell(x)`, with
   :math:`0 \cdot \infty = 0`;
 * :func:`canonical_code`: the codewords themselves, for lengths that satisfy
-  the Kraft inequality.
+  the Kraft inequality;
+* :func:`block_distribution`: the distribution of a block of :math:`n`
+  independent outcomes, to code blocks instead of single outcomes;
+* :func:`is_prefix_free` and :func:`is_uniquely_decodable`: whether a set
+  of codewords can be read back, the second by the Sardinas-Patterson test.
 
 Lengths are in bits (binary codes). An outcome with :math:`q(x) = 0` gets no
 codeword: its length is ``inf``.
@@ -23,6 +27,7 @@ codeword: its length is ``inf``.
 from __future__ import annotations
 
 import heapq
+import itertools
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -30,12 +35,19 @@ from numpy.typing import ArrayLike
 from ._validation import as_float_array, checked_distributions
 
 __all__ = [
+    "MAX_BLOCK_OUTCOMES",
+    "block_distribution",
     "canonical_code",
     "expected_length",
     "huffman_lengths",
+    "is_prefix_free",
+    "is_uniquely_decodable",
     "kraft_sum",
     "shannon_lengths",
 ]
+
+#: The largest block distribution :func:`block_distribution` builds.
+MAX_BLOCK_OUTCOMES = 2**22
 
 #: Slack when rounding -log2 q up, so that a q a rounding error away from a
 #: power of two still gets the integer length it is meant to have. The Kraft
@@ -260,3 +272,129 @@ def canonical_code(lengths: ArrayLike) -> list[str | None]:
         prev = n
         codes[i] = format(value, f"0{n}b") if n > 0 else ""
     return codes
+
+
+def block_distribution(p: ArrayLike, n: int) -> np.ndarray:
+    r"""The distribution of ``n`` independent outcomes of ``p``, as one outcome.
+
+    .. math:: p^{(n)}(x_1, \dots, x_n) = p(x_1) \, p(x_2) \cdots p(x_n),
+
+    over the :math:`m^n` blocks of an alphabet of :math:`m` outcomes, in
+    lexicographic order (block :math:`(x_1, \dots, x_n)` at index
+    :math:`\sum_t x_t m^{n - t}`, the first outcome most significant). Its
+    entropy is :math:`n H(p)`; a code for blocks of :math:`n` outcomes is a
+    code for this distribution.
+
+    Parameters
+    ----------
+    p : array_like
+        One distribution (1-D, sums to 1).
+    n : int
+        Block length, ``>= 1``; :math:`m^n` may not exceed
+        :data:`MAX_BLOCK_OUTCOMES` (about four million).
+
+    Returns
+    -------
+    ndarray, shape (m ** n,)
+
+    Examples
+    --------
+    >>> from kltools import coding
+    >>> coding.block_distribution([0.75, 0.25], 2)
+    array([0.5625, 0.1875, 0.1875, 0.0625])
+    """
+    pp = _distribution(p, "p")
+    if pp.ndim != 1:
+        raise ValueError(f"p must be one distribution (1-D), got shape {pp.shape}")
+    if isinstance(n, bool) or not isinstance(n, int | np.integer):
+        raise TypeError(f"n must be an integer, got {n!r}")
+    if n < 1:
+        raise ValueError(f"n must be >= 1, got {n!r}")
+    if pp.size ** int(n) > MAX_BLOCK_OUTCOMES:
+        raise ValueError(
+            f"n = {n} gives {pp.size}**{n} blocks, more than "
+            f"MAX_BLOCK_OUTCOMES = {MAX_BLOCK_OUTCOMES}"
+        )
+    block = pp
+    for _ in range(int(n) - 1):
+        block = np.multiply.outer(block, pp).ravel()
+    return block
+
+
+def _codewords(codewords: object) -> list[str]:
+    if isinstance(codewords, str | bytes) or not hasattr(codewords, "__iter__"):
+        raise TypeError(
+            f"codewords must be a list of strings of 0s and 1s, got {codewords!r}"
+        )
+    words = list(codewords)
+    if not words:
+        raise ValueError("codewords is empty")
+    for w in words:
+        if not isinstance(w, str) or not w or set(w) - {"0", "1"}:
+            raise ValueError(
+                f"codewords must be non-empty strings of 0s and 1s, got {w!r}"
+            )
+    if len(set(words)) < len(words):
+        dup = next(w for w in words if words.count(w) > 1)
+        raise ValueError(f"codewords repeats {dup!r}: two outcomes, one codeword")
+    return words
+
+
+def is_prefix_free(codewords: object) -> bool:
+    """Whether no codeword is the start of another (a prefix code).
+
+    Parameters
+    ----------
+    codewords : list of str
+        Distinct, non-empty strings of 0s and 1s.
+
+    Examples
+    --------
+    >>> from kltools import coding
+    >>> coding.is_prefix_free(["0", "10", "11"]), coding.is_prefix_free(["0", "01"])
+    (True, False)
+    """
+    words = sorted(_codewords(codewords))
+    # in sorted order, a word that starts another comes just before one of them
+    return not any(b.startswith(a) for a, b in itertools.pairwise(words))
+
+
+def is_uniquely_decodable(codewords: object) -> bool:
+    r"""Whether every string of codewords has only one reading.
+
+    A code is *uniquely decodable* when no two different sequences of
+    codewords concatenate to the same string of bits. The test of
+    :cite:t:`sardinas1953`: let :math:`S_1` be the "dangling suffixes"
+    :math:`w` with :math:`uw = v` for codewords :math:`u \ne v`, and
+    :math:`S_{i+1}` the dangling suffixes between :math:`S_i` and the
+    codewords, either way round. The code is uniquely decodable if and only
+    if no :math:`S_i` contains a codeword; the sets are made of suffixes of
+    codewords, so the search ends. Every prefix code passes
+    (:math:`S_1` is empty).
+
+    Parameters
+    ----------
+    codewords : list of str
+        Distinct, non-empty strings of 0s and 1s.
+
+    Examples
+    --------
+    >>> from kltools import coding
+    >>> coding.is_uniquely_decodable(["0", "01", "11"])  # not prefix-free
+    True
+    >>> coding.is_uniquely_decodable(["0", "1", "01"])  # "01" reads two ways
+    False
+    """
+    code = set(_codewords(codewords))
+
+    def dangling(a: set[str], b: set[str]) -> set[str]:
+        return {v[len(u) :] for u in a for v in b if v != u and v.startswith(u)}
+
+    seen: set[str] = set()
+    current = dangling(code, code)
+    while current:
+        if current & code:
+            return False
+        seen |= current
+        current = (dangling(current, code) | dangling(code, current)) - seen
+    return True

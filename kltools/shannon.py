@@ -12,15 +12,21 @@ Three tools of the entropy chapter that other chapters can reuse:
 * :func:`patch_surprise` cuts a grey-level image into square patches and
   measures each three ways: the entropy of its own histogram, its average
   surprisal under an observer's belief learned from the other patches, and
-  the Bayesian surprise of that observer on seeing it.
+  the Bayesian surprise of that observer on seeing it;
+* :func:`bernoulli_typical_set` counts, exactly, the typical sequences of a
+  coin (the asymptotic equipartition property) and their probability;
+* :func:`perplexity` turns an entropy or a cross entropy into an effective
+  number of equally likely outcomes.
 """
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike
+from scipy.special import gammaln, logsumexp
 
 from ._validation import (
     as_finite,
@@ -37,8 +43,11 @@ __all__ = [
     "BOLTZMANN",
     "Grouping",
     "PatchSurprise",
+    "TypicalSet",
+    "bernoulli_typical_set",
     "grouping",
     "patch_surprise",
+    "perplexity",
     "thermodynamic_bits",
 ]
 
@@ -315,3 +324,133 @@ def patch_surprise(
         np.reshape(cross_entropy(hist, predictive, base=base), shape),
         np.reshape(dirichlet_kl(prior + counts, prior, base=base), shape),
     )
+
+
+class TypicalSet(NamedTuple):
+    """The typical set of a coin's sequences of length ``n`` (see
+    :func:`bernoulli_typical_set`).
+
+    ``log2_size`` is in bits; ``probability`` is the chance that a sequence
+    drawn from the coin falls in the set; ``heads`` lists the numbers of
+    heads whose sequences are typical.
+    """
+
+    n: int
+    entropy: float
+    log2_size: float
+    probability: float
+    heads: np.ndarray
+
+
+def bernoulli_typical_set(b: float, n: int, eps: float) -> TypicalSet:
+    r"""The typical set of ``n`` tosses of a coin, counted exactly.
+
+    A sequence :math:`x^n` of ``n`` independent tosses with
+    :math:`P(\text{heads}) = b` is *typical* (Cover and Thomas, section 3.1)
+    when its surprisal rate is within ``eps`` bits of the entropy
+    :math:`H(b)`:
+
+    .. math:: A_\varepsilon^{(n)} = \Bigl\{x^n : \Bigl|-\tfrac1n \log_2
+        p(x^n) - H(b)\Bigr| \le \varepsilon\Bigr\}.
+
+    A sequence with :math:`k` heads has
+    :math:`-\tfrac1n \log_2 p(x^n) = -\tfrac kn \log_2 b - (1 - \tfrac kn)
+    \log_2 (1 - b)`, the same for all :math:`\binom nk` of them, so the set
+    is a union of whole binomial classes: its size is
+    :math:`\sum_k \binom nk` and its probability
+    :math:`\sum_k \binom nk b^k (1 - b)^{n - k}` over the typical
+    :math:`k`, summed in logarithms (no enumeration of the :math:`2^n`
+    sequences, no overflow).
+
+    Parameters
+    ----------
+    b : float
+        Probability of heads, strictly between 0 and 1.
+    n : int
+        Length of the sequences, ``>= 1``.
+    eps : float
+        Half-width of the window around :math:`H(b)`, in bits, ``> 0``.
+
+    Returns
+    -------
+    TypicalSet
+        ``n``, ``entropy`` :math:`H(b)` in bits, ``log2_size``
+        (:math:`\log_2 |A|` in bits; ``-inf`` if no class is typical),
+        ``probability`` :math:`P(A)`, and ``heads``, the typical :math:`k`.
+
+    Examples
+    --------
+    For a fair coin every sequence has surprisal rate exactly 1 bit, so all
+    :math:`2^n` are typical:
+
+    >>> from kltools.shannon import bernoulli_typical_set
+    >>> t = bernoulli_typical_set(0.5, 10, 0.01)
+    >>> float(t.log2_size), float(t.probability)
+    (10.0, 1.0)
+    >>> bernoulli_typical_set(0.25, 4, 0.2).heads.tolist()  # H = 0.811 bits
+    [1]
+    """
+    bb = float(as_finite(b, "b"))
+    if not 0 < bb < 1:
+        raise ValueError(f"b must be strictly between 0 and 1, got {b!r}")
+    nn = _whole_number(n, "n", 1)
+    ee = float(as_positive(eps, "eps"))
+    h = float(entropy([bb, 1 - bb]))
+    k = np.arange(nn + 1)
+    rate = -(k * math.log2(bb) + (nn - k) * math.log2(1 - bb)) / nn
+    # |rate - H| <= eps, with a rounding slack of a few ulps of the rate
+    typical = np.abs(rate - h) <= ee + 1e-12 * max(1.0, h)
+    log_choose = gammaln(nn + 1) - gammaln(k + 1) - gammaln(nn - k + 1)  # nats
+    if not typical.any():
+        return TypicalSet(nn, h, -math.inf, 0.0, k[typical])
+    log_size = float(logsumexp(log_choose[typical])) / math.log(2)
+    log_prob = log_choose + k * math.log(bb) + (nn - k) * math.log1p(-bb)
+    prob = min(1.0, float(np.exp(logsumexp(log_prob[typical]))))
+    return TypicalSet(nn, h, log_size, prob, k[typical])
+
+
+def perplexity(
+    p: ArrayLike, q: ArrayLike | None = None, *, axis: int = -1
+) -> float | np.ndarray:
+    r"""Perplexity: the entropy or cross entropy as a number of outcomes.
+
+    .. math:: \mathrm{PP}(p) = 2^{H_2(p)}, \qquad
+        \mathrm{PP}(p, q) = 2^{H_2(p, q)} = \prod_x q(x)^{-p(x)},
+
+    with :math:`H_2` in bits; the same number is :math:`e^{H}` with
+    :math:`H` in nats, so the result has no unit and takes no ``base``. A
+    model of perplexity :math:`k` is, on average, as uncertain about the
+    data as a uniform choice among :math:`k` outcomes: the uniform
+    distribution on :math:`k` outcomes has perplexity :math:`k` on any data.
+    With :math:`p` the empirical distribution of a sample it is the
+    geometric mean of :math:`1 / q(x_i)` over the sample.
+
+    Parameters
+    ----------
+    p : array_like
+        The distribution the data follow (sums to 1 along ``axis``).
+    q : array_like, optional
+        The model. Without it, the perplexity of ``p`` itself.
+    axis : int, optional
+        The outcome axis, the last by default; leading axes broadcast.
+
+    Returns
+    -------
+    float or ndarray
+        At least 1; ``inf`` where :math:`q(x) = 0` for an outcome of
+        :math:`p`.
+
+    Examples
+    --------
+    >>> from kltools.shannon import perplexity
+    >>> perplexity([0.5, 0.25, 0.125, 0.125])  # 2 ** 1.75
+    3.363585661014858
+    >>> perplexity([0.5, 0.3, 0.18, 0.02], [0.25] * 4)  # uniform on 4
+    4.0
+    """
+    if q is None:
+        bits = entropy(p, axis=axis)
+    else:
+        bits = cross_entropy(p, q, axis=axis)
+    with np.errstate(over="ignore"):
+        return result(np.maximum(np.exp2(np.asarray(bits, dtype=np.float64)), 1.0))

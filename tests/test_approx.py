@@ -149,6 +149,68 @@ def test_infinite_J_falls_slower_than_four_per_doubling():
     )
 
 
+# --- a density with a jump: the 1/k rate -----------------------------------------
+
+
+def _step_loss_numeric(s, m, k, base=2):
+    """H(P) - log k - h(p) from the step density's distribution function."""
+    P = np.diff(np.interp(np.linspace(0, 1, k + 1), [0, s, 1], [0, m, 1]))
+    c1, c2 = m / s, (1 - m) / (1 - s)
+    h = -(m * math.log(c1) + (1 - m) * math.log(c2)) / math.log(base)
+    return approx.binning_loss(P, 1 / k, h, base=base)
+
+
+@pytest.mark.parametrize(
+    ("s", "m", "k"),
+    [(1 / 3, 2 / 3, 1), (1 / 3, 2 / 3, 4), (0.3, 0.1, 7), (0.71, 0.9, 5)],
+)
+def test_step_binning_loss_against_entropies_and_quadrature(s, m, k):
+    got = approx.step_binning_loss(s, m, k)
+    assert got == pytest.approx(_step_loss_numeric(s, m, k), rel=1e-9, abs=1e-13)
+    # the integral of p log2(p / q_k) over the bin that holds the jump
+    c1, c2 = m / s, (1 - m) / (1 - s)
+    j = math.floor(s * k)
+    lo, hi = j / k, (j + 1) / k
+    height = k * ((s - lo) * c1 + (hi - s) * c2)  # that bin's P_j / width
+
+    def term(x):
+        px = c1 if x < s else c2
+        return px * math.log2(px / height)
+
+    want = integrate.quad(term, lo, hi, points=[s])[0]
+    assert got == pytest.approx(want, rel=1e-9)
+
+
+def test_step_binning_loss_closed_forms():
+    """Heights 2 and 1/2 with the jump at 1/3: with 2^j bins the jump sits at
+    a = 1/3 or 2/3 of its bin, and k D alternates between phi(1/3) = 1/3 bit
+    (mean height 1: 2/3 - 1/3) and phi(2/3); on an edge (k = 3, 6) D = 0."""
+    phi_two_thirds = (4 / 3) * math.log2(2 / 1.5) + (1 / 6) * math.log2(0.5 / 1.5)
+    for j in range(12):
+        k = 2**j
+        want = (1 / 3 if j % 2 == 0 else phi_two_thirds) / k
+        assert approx.step_binning_loss(1 / 3, 2 / 3, k) == pytest.approx(
+            want, rel=1e-9
+        )
+    assert approx.step_binning_loss(1 / 3, 2 / 3, 3) == 0.0
+    assert approx.step_binning_loss(1 / 3, 2 / 3, 6) == 0.0
+    # not monotone in k: 3 bins lose nothing, 4 bins lose 1/12 bit
+    assert approx.step_binning_loss(1 / 3, 2 / 3, 4) == pytest.approx(1 / 12)
+    # no jump (equal heights): nothing to lose
+    assert approx.step_binning_loss(0.4, 0.4, 5) == pytest.approx(0.0, abs=1e-15)
+    nats = approx.step_binning_loss(1 / 3, 2 / 3, 1, base=math.e)
+    assert nats == pytest.approx(math.log(2) / 3, rel=1e-12)
+
+
+def test_step_loss_rate_is_one_over_k_not_one_over_k_squared():
+    """k D stays between two positive values while k^2 D grows without bound,
+    unlike a density with finite Fisher information (k^2 D -> J / 24)."""
+    kd = [k * approx.step_binning_loss(1 / 3, 2 / 3, k) for k in 2 ** np.arange(4, 16)]
+    assert 0.28 < min(kd) < max(kd) < 0.34
+    k2d = [k * k * approx.step_binning_loss(1 / 3, 2 / 3, k) for k in (2**4, 2**14)]
+    assert k2d[1] > 500 * k2d[0]
+
+
 # --- merging outcomes ----------------------------------------------------------
 
 
@@ -395,6 +457,10 @@ def test_quantizer_never_beats_shannon(step):
         (lambda: approx.gaussian_rate_distortion(0.0), "distortion must be > 0"),
         (lambda: approx.beta_entropy(2, 2, base=1), "base must be"),
         (lambda: approx.beta_fisher_information(0, 3), "a must be > 0"),
+        (lambda: approx.step_binning_loss(1.0, 0.5, 4), "jump must be strictly"),
+        (lambda: approx.step_binning_loss(0.5, 0.0, 4), "mass_below must be"),
+        (lambda: approx.step_binning_loss(0.5, 0.5, 0), "k must be a whole number"),
+        (lambda: approx.step_binning_loss(math.nan, 0.5, 2), "jump contains NaN"),
         (
             lambda: approx.gaussian_uniform_quantizer(1.0, offset=math.inf),
             "offset contains infinite",

@@ -175,6 +175,155 @@ def test_simulation_is_seeded():
     np.testing.assert_array_equal(a, b)
 
 
+# --- any odds, cash, fractional Kelly ---------------------------------------------
+
+
+def _brute_force_optimum(p, odds, step=0.01):
+    """Best stakes on a grid of the simplex {b >= 0, sum b <= 1} (3 outcomes)."""
+    g = np.arange(0, 1 + step / 2, step)
+    grid = np.stack(np.meshgrid(g, g, g, indexing="ij"), -1).reshape(-1, 3)
+    grid = grid[grid.sum(axis=1) <= 1 + 1e-12]
+    w = betting.stakes_growth_rate(grid, odds, p)
+    return grid[np.argmax(w)], float(np.max(w))
+
+
+@pytest.mark.parametrize("take", [0.05, 0.1, 0.3])
+def test_kelly_with_cash_beats_a_grid_and_scipy(take):
+    from scipy import optimize
+
+    q = np.array([0.5, 0.3, 0.2])
+    p = np.array([0.25, 0.4, 0.35])
+    odds = (1 - take) / q  # a bookmaker's margin: sum 1/o = 1/(1 - take) > 1
+    stakes, cash = betting.kelly_with_cash(p, odds)
+    assert cash == pytest.approx(1 - stakes.sum(), abs=1e-15)
+    w = betting.stakes_growth_rate(stakes, odds, p)
+    grid_b, grid_w = _brute_force_optimum(p, odds)
+    assert grid_w <= w + 1e-12
+    assert np.max(np.abs(grid_b - stakes)) <= 0.01
+    res = optimize.minimize(
+        lambda b: -betting.stakes_growth_rate(b, odds, p),
+        x0=np.full(3, 0.2),
+        bounds=[(0, 1)] * 3,
+        constraints=[{"type": "ineq", "fun": lambda b: 1 - b.sum()}],
+        method="SLSQP",
+        options={"ftol": 1e-14},
+    )
+    assert -res.fun <= w + 1e-10
+    np.testing.assert_allclose(res.x, stakes, atol=1e-5)
+
+
+def test_kelly_with_cash_by_hand():
+    """Kelly (1956): back outcomes in order of p_i o_i while it beats the cash.
+    Race p = (1/4, 2/5, 7/20) at odds 0.9/q, q = (1/2, 3/10, 1/5): C enters
+    (p o = 1.575 > 1), then B (1.2 > 0.65/0.7778), not A (0.45 < 9/16)."""
+    p = np.array([0.25, 0.4, 0.35])
+    odds = 0.9 / np.array([0.5, 0.3, 0.2])
+    stakes, cash = betting.kelly_with_cash(p, odds)
+    b0 = (1 - 0.75) / (1 - 0.2 / 0.9 - 0.3 / 0.9)
+    assert b0 == pytest.approx(9 / 16)
+    assert cash == pytest.approx(9 / 16, rel=1e-12)
+    np.testing.assert_allclose(stakes, [0.0, 0.4 - b0 / 3, 0.35 - b0 / 4.5], rtol=1e-12)
+    # wealth after a win: p_i o_i on the backed outcomes, the cash elsewhere
+    factor = cash + stakes * odds
+    np.testing.assert_allclose(factor, [9 / 16, 1.2, 1.575], rtol=1e-12)
+    # a coin at 1.9 each way: cash 0.4 / (1 - 1/1.9)
+    stakes, cash = betting.kelly_with_cash([0.6, 0.4], [1.9, 1.9])
+    assert cash == pytest.approx(0.4 / (1 - 1 / 1.9), rel=1e-12)
+    # no outcome with p_i o_i > 1: keep everything
+    stakes, cash = betting.kelly_with_cash([0.5, 0.5], [1.8, 1.8])
+    assert cash == 1.0 and not stakes.any()
+
+
+def test_kelly_with_cash_at_fair_and_superfair_odds_is_b_equals_p():
+    p = np.array([0.25, 0.4, 0.35])
+    q = np.array([0.5, 0.3, 0.2])
+    stakes, cash = betting.kelly_with_cash(p, 1 / q)
+    np.testing.assert_array_equal(stakes, p)
+    assert cash == 0.0
+    w = betting.stakes_growth_rate(stakes, 1 / q, p)
+    assert w == pytest.approx(kt.kl_divergence(p, q), rel=1e-12)
+    stakes, cash = betting.kelly_with_cash(p, 1.1 / q)  # superfair
+    np.testing.assert_array_equal(stakes, p)
+    _, grid_w = _brute_force_optimum(p, 1.1 / q)
+    assert grid_w <= betting.stakes_growth_rate(stakes, 1.1 / q, p) + 1e-12
+
+
+@settings(deadline=None, max_examples=100, derandomize=True)
+@given(distributions, st.floats(0.0, 0.4))
+def test_kelly_with_cash_satisfies_kkt(triple, take):
+    """KKT with multiplier 1: p_i o_i / W_i <= 1 for every outcome (equality
+    where staked) and sum_i p_i / W_i <= 1 (equality if cash > 0)."""
+    p, q, _ = (_dist(x) for x in triple)
+    odds = (1 - take) / q
+    stakes, cash = betting.kelly_with_cash(p, odds)
+    W = cash + stakes * odds
+    assert np.all(p * odds / W <= 1 + 1e-9)
+    assert np.allclose((p * odds / W)[stakes > 1e-12], 1)
+    assert np.sum(p / W) <= 1 + 1e-9
+    if cash > 1e-12:
+        assert np.sum(p / W) == pytest.approx(1, abs=1e-9)
+
+
+def test_stakes_growth_rate_reference_values():
+    # fair odds, b = p: the KL growth rate of the chapter
+    p, q = [0.75, 0.25], [0.5, 0.5]
+    assert betting.stakes_growth_rate(p, [2, 2], p) == pytest.approx(
+        betting.growth_rate(p, q)
+    )
+    # half Kelly on the coin: factors 5/4 and 3/4
+    half = betting.stakes_growth_rate([0.375, 0.125], [2, 2], p)
+    assert half == pytest.approx(0.75 * math.log2(1.25) + 0.25 * math.log2(0.75))
+    # all cash: nothing changes
+    assert betting.stakes_growth_rate([0, 0], [2, 2], p) == 0.0
+    # all in on heads: ruin when tails can win, log2 2 = 1 bit when it cannot
+    assert betting.stakes_growth_rate([1, 0], [2, 2], p) == -math.inf
+    assert betting.stakes_growth_rate([1, 0], [2, 2], [1, 0]) == pytest.approx(1.0)
+    # a batch of stakes and nats
+    got = betting.stakes_growth_rate(
+        [[0.375, 0.125], [0.75, 0.25]], [2, 2], p, base=math.e
+    )
+    assert got.shape == (2,)
+    assert got[1] == pytest.approx(math.log(2) * betting.growth_rate(p, q))
+
+
+def test_fractional_kelly_depends_on_fraction_times_overconfidence():
+    """At fair odds, stakes f * (q + lam (r - q)) with cash 1 - f give
+    W = sum r log(1 + f lam (r - q) / q): a function of s = f lam alone."""
+    r, q = np.array([0.25, 0.4, 0.35]), np.array([0.5, 0.3, 0.2])
+    for f, lam in [(0.5, 2.0), (1.0, 1.0), (0.8, 1.25)]:
+        w = betting.stakes_growth_rate(f * (q + lam * (r - q)), 1 / q, r)
+        assert w == pytest.approx(betting.growth_rate(r, q), rel=1e-12)
+    w_half = betting.stakes_growth_rate(0.5 * r, 1 / q, r)
+    direct = np.sum(r * np.log2(1 + 0.5 * (r - q) / q))
+    assert w_half == pytest.approx(direct, rel=1e-12)
+    assert w_half < betting.growth_rate(r, q)
+
+
+def test_simulate_stakes_slopes_match_the_growth_rate():
+    """Per-bettor stakes: the mean of slope - W is 0 within 4 standard errors;
+    a single row of stakes reproduces simulate_log_wealth with the same seed."""
+    r, q = np.array([0.25, 0.4, 0.35]), np.array([0.5, 0.3, 0.2])
+    rng = np.random.default_rng(5)
+    p_hat = rng.dirichlet(20 * r, size=2000)
+    stakes = 0.5 * p_hat
+    paths = betting.simulate_stakes(stakes, 1 / q, r, n_races=400, rng=6)
+    assert paths.shape == (2000, 401)
+    gap = paths[:, -1] / 400 - betting.stakes_growth_rate(stakes, 1 / q, r)
+    assert abs(gap.mean()) < 4 * gap.std(ddof=1) / math.sqrt(gap.size)
+    a = betting.simulate_stakes(r, 1 / q, r, n_races=50, n_bettors=7, rng=3)
+    b = betting.simulate_log_wealth(r, q, n_bettors=7, n_races=50, rng=3)
+    np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+
+
+def test_max_drawdown():
+    paths = np.array([[0, 1, -1, 2, 1.5], [0, 1, 2, 3, 4], [0, -3, 1, -0.5, 0]])
+    np.testing.assert_array_equal(betting.max_drawdown(paths), [2.0, 0.0, 3.0])
+    assert betting.max_drawdown([0.0, -math.inf]) == math.inf
+    # a random walk: the drawdown is at least the fall from the start
+    walk = np.cumsum(np.random.default_rng(0).normal(size=(50, 200)), axis=1)
+    assert np.all(betting.max_drawdown(walk) >= -walk.min(axis=1) - 1e-12)
+
+
 @pytest.mark.parametrize(
     ("call", "error", "match"),
     [
@@ -246,6 +395,48 @@ def test_simulation_is_seeded():
             ),
             ValueError,
             r"single distributions",
+        ),
+        (
+            lambda: betting.kelly_with_cash([0.5, 0.5], [2.0, 0.0]),
+            ValueError,
+            r"odds must be > 0",
+        ),
+        (
+            lambda: betting.kelly_with_cash([0.5, 0.5], [2.0, 2.0, 2.0]),
+            ValueError,
+            r"odds must have 2 entries",
+        ),
+        (
+            lambda: betting.stakes_growth_rate([0.6, 0.6], [2, 2], [0.5, 0.5]),
+            ValueError,
+            r"stakes must sum to at most 1",
+        ),
+        (
+            lambda: betting.stakes_growth_rate([-0.1, 0.5], [2, 2], [0.5, 0.5]),
+            ValueError,
+            r"stakes has negative entries",
+        ),
+        (
+            lambda: betting.simulate_stakes([0.5, 0.5], [2, 2], [0.5, 0.5], n_races=0),
+            ValueError,
+            r"n_races must be an integer >= 1",
+        ),
+        (
+            lambda: betting.simulate_stakes(
+                [[0.5, 0.5]] * 2, [2, 2], [0.5, 0.5], n_races=3, n_bettors=3
+            ),
+            ValueError,
+            r"n_bettors is 3 but stakes has 2 rows",
+        ),
+        (
+            lambda: betting.max_drawdown([0.0, math.nan]),
+            ValueError,
+            r"log_wealth contains NaN",
+        ),
+        (
+            lambda: betting.max_drawdown(["a"]),
+            TypeError,
+            r"log_wealth must hold real numbers",
         ),
     ],
 )

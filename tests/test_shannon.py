@@ -1,5 +1,6 @@
 """Tests of kltools.shannon: the grouping identity, thermodynamic bits, and
-the entropy, surprisal and Bayesian surprise of image patches.
+the entropy, surprisal and Bayesian surprise of image patches; the typical
+set of a coin and perplexity.
 
 Covers reference values (exact fractions, textbook examples, closed forms
 written out here), the grouping identity as a property on random
@@ -19,7 +20,14 @@ from hypothesis import strategies as st
 from scipy.special import betaln, digamma, gammaln
 
 import kltools as kt
-from kltools.shannon import BOLTZMANN, grouping, patch_surprise, thermodynamic_bits
+from kltools.shannon import (
+    BOLTZMANN,
+    bernoulli_typical_set,
+    grouping,
+    patch_surprise,
+    perplexity,
+    thermodynamic_bits,
+)
 
 LOG2_3 = math.log2(3)
 
@@ -290,3 +298,128 @@ def test_patch_surprise_refuses_bad_input(image, kwargs, error, match):
     args = {"size": 2, "levels": 2, **kwargs}
     with pytest.raises(error, match=match):
         patch_surprise(image, **args)
+
+
+# --- the typical set of a coin ----------------------------------------------
+
+
+def _typical_by_enumeration(b, n, eps):
+    """Size and probability of the typical set, listing all 2**n sequences."""
+    import itertools
+
+    h = -b * math.log2(b) - (1 - b) * math.log2(1 - b)
+    size, prob = 0, 0.0
+    for seq in itertools.product((0, 1), repeat=n):
+        k = sum(seq)
+        pr = b**k * (1 - b) ** (n - k)
+        if abs(-math.log2(pr) / n - h) <= eps:
+            size += 1
+            prob += pr
+    return size, prob
+
+
+@pytest.mark.parametrize(
+    ("b", "n", "eps"),
+    [(0.1, 12, 0.1), (0.3, 10, 0.05), (0.3, 13, 0.2), (0.8, 9, 0.3), (0.5, 8, 0.01)],
+)
+def test_typical_set_matches_enumeration(b, n, eps):
+    t = bernoulli_typical_set(b, n, eps)
+    size, prob = _typical_by_enumeration(b, n, eps)
+    assert size > 0
+    assert 2**t.log2_size == pytest.approx(size, rel=1e-12)
+    assert t.probability == pytest.approx(prob, rel=1e-12)
+    assert t.entropy == pytest.approx(kt.entropy([b, 1 - b]), rel=1e-15)
+
+
+def test_typical_set_exact_classes_and_binomial_probability():
+    # b = 1/4, n = 4: rates are 2 - 0.415 k/... ; only k = 1 is within 0.2 of H
+    t = bernoulli_typical_set(0.25, 4, 0.2)
+    assert t.heads.tolist() == [1]
+    assert 2**t.log2_size == pytest.approx(4)  # C(4, 1)
+    assert t.probability == pytest.approx(4 * 0.25 * 0.75**3)
+    # the probability is a sum of binomial terms: scipy cross-check, large n
+    from scipy.stats import binom
+
+    t = bernoulli_typical_set(0.1, 2000, 0.05)
+    assert t.probability == pytest.approx(binom.pmf(t.heads, 2000, 0.1).sum(), rel=1e-9)
+    sizes = gammaln(2001) - gammaln(t.heads + 1) - gammaln(2001 - t.heads)
+    expected = np.log(np.sum(np.exp(sizes - sizes.max()))) + sizes.max()
+    assert t.log2_size == pytest.approx(expected / math.log(2), rel=1e-12)
+
+
+@pytest.mark.parametrize("b", [0.1, 0.3, 0.7])
+def test_typical_set_obeys_the_aep_bounds(b):
+    # Cover and Thomas, Theorem 3.1.2: |A| <= 2^{n(H+eps)} always;
+    # P(A) > 1 - eps and |A| >= (1 - eps) 2^{n(H-eps)} for n large enough
+    eps = 0.05
+    probs = []
+    for n in [100, 1000, 10_000]:
+        t = bernoulli_typical_set(b, n, eps)
+        assert t.log2_size <= n * (t.entropy + eps) + 1e-9
+        probs.append(t.probability)
+    t = bernoulli_typical_set(b, 10_000, eps)
+    assert t.probability > 1 - eps
+    assert t.log2_size >= n * (t.entropy - eps) + math.log2(1 - eps)
+    assert t.log2_size < n  # a vanishing fraction of the 2^n sequences
+    assert probs == sorted(probs)  # probability grows towards 1 with n
+
+
+def test_typical_set_can_be_empty():
+    # n = 1, b = 0.1: the rates are 0.152 and 3.32 bits, H = 0.469 bits
+    t = bernoulli_typical_set(0.1, 1, 0.1)
+    assert t.log2_size == -math.inf and t.probability == 0.0 and t.heads.size == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "error", "match"),
+    [
+        ((0.0, 10, 0.1), ValueError, "b must be strictly between 0 and 1"),
+        ((1.0, 10, 0.1), ValueError, "b must be strictly between 0 and 1"),
+        ((0.3, 0, 0.1), ValueError, "n must be >= 1"),
+        ((0.3, 2.5, 0.1), TypeError, "n must be an integer"),
+        ((0.3, 10, 0.0), ValueError, "eps must be > 0"),
+        ((float("nan"), 10, 0.1), ValueError, "b contains NaN"),
+    ],
+)
+def test_typical_set_refuses_bad_input(args, error, match):
+    with pytest.raises(error, match=match):
+        bernoulli_typical_set(*args)
+
+
+# --- perplexity -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("p", "q", "expected"),
+    [
+        ([0.5, 0.25, 0.125, 0.125], None, 2**1.75),  # dyadic: H = 7/4 bits
+        ([0.25] * 4, None, 4.0),  # uniform on 4: perplexity 4
+        ([1.0, 0.0], None, 1.0),  # a certainty: one outcome
+        ([0.5, 0.3, 0.18, 0.02], [0.25] * 4, 4.0),  # uniform model: 4 on any data
+        ([0.5, 0.5], [0.9, 0.1], 1 / math.sqrt(0.9 * 0.1)),  # geometric mean of 1/q
+        ([0.5, 0.5], [1.0, 0.0], math.inf),  # the model rules out an outcome
+    ],
+)
+def test_perplexity_reference_values(p, q, expected):
+    assert perplexity(p, q) == pytest.approx(expected, rel=1e-12)
+
+
+@given(distributions(min_size=2, max_size=8), distributions(min_size=2, max_size=8))
+def test_perplexity_is_two_to_the_bits_and_e_to_the_nats(p, q):
+    if len(p) != len(q):
+        q = np.full(len(p), 1 / len(p))
+    pp = perplexity(p, q)
+    nats = kt.cross_entropy(p, q, base=math.e)
+    if math.isfinite(nats) and nats < 600:
+        assert pp == pytest.approx(math.exp(nats), rel=1e-9)
+        assert pp >= perplexity(p) * (1 - 1e-12)  # H(p, q) >= H(p)
+    assert 1 <= perplexity(p) <= len(p) * (1 + 1e-12)
+
+
+def test_perplexity_batches_and_refuses_bad_input():
+    P = np.array([[0.5, 0.5], [1.0, 0.0]])
+    np.testing.assert_allclose(perplexity(P), [2.0, 1.0])
+    with pytest.raises(ValueError, match="p"):
+        perplexity([0.5, 0.6])
+    with pytest.raises(ValueError, match="q"):
+        perplexity([0.5, 0.5], [0.5, 0.6])

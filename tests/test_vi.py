@@ -1,7 +1,10 @@
 """Tests of kltools.vi: the conjugate Gaussian model and its ELBO identity,
 Gaussian mixtures, KL between mixtures by quadrature (against closed forms
 and mpmath), and the forward and reverse KL fits of one Gaussian to a
-mixture."""
+mixture; energy plus entropy against scipy quadrature, the Monte Carlo ELBO
+(unbiased, honest standard errors, over seeds), mean-field coordinate ascent
+against Bishop's closed forms and mvn_kl, and the one-dimensional Gaussian
+fit, log evidence and gap against scipy quadrature of D(q || p*)."""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scipy import integrate, stats
+from scipy import integrate, special, stats
 
 import kltools as kt
 from kltools import vi
@@ -295,3 +298,192 @@ def test_bad_input(call, match):
 def test_mixture_kl_refuses_a_non_triple():
     with pytest.raises(TypeError, match="p must be a"):
         vi.mixture_kl(3.0, _one(0, 1))
+
+
+# --- energy plus entropy, the Monte Carlo ELBO -----------------------------------
+
+
+@pytest.mark.parametrize("s", [0.05, 0.3, 1.0, 4.0])
+def test_gaussian_entropy_matches_scipy(s):
+    assert vi.gaussian_entropy(s) == pytest.approx(
+        stats.norm(0, s).entropy(), rel=1e-14
+    )
+
+
+@pytest.mark.parametrize(("m", "s"), [(0.0, 1.0), (1.3, 0.2), (-2.0, 3.0)])
+def test_energy_plus_entropy_is_the_elbo(m, s):
+    energy = vi.expected_log_joint(Y, 0.7, 1.5, m, s)
+    assert energy + vi.gaussian_entropy(s) == pytest.approx(
+        vi.elbo(Y, 0.7, 1.5, m, s), rel=1e-13
+    )
+
+    # the energy term against an independent quadrature of E_q[log p(x, D)]
+    def integrand(x):
+        log_joint = stats.norm.logpdf(x, 0, 1.5) + stats.norm.logpdf(Y, x, 0.7).sum()
+        return stats.norm.pdf(x, m, s) * log_joint
+
+    ref = integrate.quad(integrand, m - 15 * s, m + 15 * s, epsabs=0, epsrel=1e-12)
+    assert energy == pytest.approx(ref[0], rel=1e-10)
+
+
+def test_monte_carlo_elbo_is_unbiased_and_its_error_is_honest():
+    m, s = 0.4, 0.9  # not the posterior
+    exact = vi.elbo(Y, 1.0, 2.0, m, s)
+    runs = [
+        vi.elbo_monte_carlo(Y, 1.0, 2.0, m, s, n_samples=200, rng=k) for k in range(400)
+    ]
+    estimates = np.array([r.estimate for r in runs])
+    errors = np.array([r.std_error for r in runs])
+    # the spread over seeds is what the standard errors say it is
+    assert estimates.std(ddof=1) == pytest.approx(errors.mean(), rel=0.1)
+    # unbiased: the mean of 400 runs is within 4 of its own standard errors
+    assert abs(estimates.mean() - exact) < 4 * errors.mean() / math.sqrt(400)
+    # and about 95 % of the runs fall within two standard errors
+    assert 0.91 < np.mean(np.abs(estimates - exact) < 2 * errors) < 0.99
+
+
+def test_monte_carlo_elbo_at_the_posterior_has_no_noise():
+    mn, sn = vi.gaussian_posterior(Y, 1.0, 2.0)
+    est = vi.elbo_monte_carlo(Y, 1.0, 2.0, mn, sn, n_samples=50, rng=3)
+    assert est.estimate == pytest.approx(vi.log_evidence(Y, 1.0, 2.0), rel=1e-12)
+    assert est.std_error < 1e-12
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"n_samples": 1}, ValueError, "n_samples"),
+        ({"n_samples": 2.5}, TypeError, "n_samples"),
+        ({"rng": "seed"}, TypeError, "rng"),
+    ],
+)
+def test_monte_carlo_elbo_refuses_bad_input(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        vi.elbo_monte_carlo(Y, 1.0, 2.0, 0.0, 1.0, **kwargs)
+
+
+# --- mean field on a Gaussian ------------------------------------------------------
+
+
+def _random_cov(d, seed):
+    a = np.random.default_rng(seed).normal(size=(d, d))
+    return a @ a.T + 0.3 * np.eye(d)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_mean_field_gaussian_closed_form(seed):
+    cov = _random_cov(3, seed)
+    mu = np.array([1.0, -2.0, 0.5])
+    fit = vi.mean_field_gaussian(mu, cov, start=[3.0, 3.0, -3.0], max_sweeps=5000)
+    lam = np.linalg.inv(cov)
+    np.testing.assert_allclose(fit.variances, 1 / np.diag(lam), rtol=1e-12)
+    np.testing.assert_allclose(fit.means, mu, atol=1e-9)
+    # never wider than the marginals
+    assert (fit.variances <= np.diag(cov) + 1e-15).all()
+    closed = 0.5 * (np.linalg.slogdet(cov)[1] + np.log(np.diag(lam)).sum())
+    assert fit.kl == pytest.approx(closed, rel=1e-9, abs=1e-12)
+    ref = kt.mvn_kl(fit.means, np.diag(fit.variances), mu, cov, base=math.e)
+    assert fit.kl == pytest.approx(ref, rel=1e-9, abs=1e-12)
+    # coordinate ascent: every update lowers D(q || p)
+    assert (np.diff(fit.kl_history) <= 1e-12).all()
+    assert fit.path.shape == (fit.kl_history.size + 1, 3)
+
+
+@pytest.mark.parametrize("rho", [0.0, 0.5, 0.9, -0.7])
+def test_mean_field_two_dimensions(rho):
+    fit = vi.mean_field_gaussian(
+        [0.0, 0.0], [[1.0, rho], [rho, 1.0]], start=[1.0, -1.0]
+    )
+    np.testing.assert_allclose(fit.variances, 1 - rho**2, rtol=1e-12)
+    # D(q || p) at the optimum = -1/2 log(1 - rho^2), the mutual information
+    assert fit.kl == pytest.approx(-0.5 * math.log1p(-(rho**2)), abs=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("mean", "cov", "match"),
+    [
+        ([0.0, 0.0], [[1.0, 2.0], [2.0, 1.0]], "positive definite"),
+        ([0.0, 0.0], [[1.0, 0.5], [0.4, 1.0]], "symmetric"),
+        ([0.0, 0.0], [[1.0]], "shape"),
+        ([[0.0]], [[1.0]], "1-D"),
+    ],
+)
+def test_mean_field_refuses_bad_targets(mean, cov, match):
+    with pytest.raises(ValueError, match=match):
+        vi.mean_field_gaussian(mean, cov)
+
+
+# --- a Gaussian q for a non-Gaussian posterior ----------------------------------
+
+
+def test_coin_log_joint_against_scipy():
+    x = np.linspace(-4, 4, 9)
+    ref = (
+        7 * np.log(special.expit(x))
+        + 3 * np.log(special.expit(-x))
+        + stats.norm.logpdf(x, 0, 3.0)
+    )
+    np.testing.assert_allclose(vi.coin_log_joint(x, 7, 10, 3.0), ref, rtol=1e-13)
+    with pytest.raises(ValueError, match="heads"):
+        vi.coin_log_joint(x, 11, 10, 3.0)
+
+
+def test_fit_and_normaliser_are_exact_on_the_conjugate_model():
+    def lj(x):
+        return stats.norm.logpdf(x, 0, 2.0) + stats.norm.logpdf(Y, x[:, None], 1.0).sum(
+            1
+        )
+
+    m, s, e = vi.fit_gaussian(lj)
+    mn, sn = vi.gaussian_posterior(Y, 1.0, 2.0)
+    assert (m, s) == (pytest.approx(mn, abs=1e-7), pytest.approx(sn, rel=1e-7))
+    log_ev = vi.log_evidence(Y, 1.0, 2.0)
+    assert e == pytest.approx(log_ev, abs=1e-12)
+    assert vi.log_normaliser(lj, -30, 30) == pytest.approx(log_ev, abs=1e-12)
+
+
+@pytest.mark.parametrize(("heads", "tosses"), [(10, 10), (7, 10), (1, 1)])
+def test_gap_of_the_best_gaussian_is_its_divergence_from_the_posterior(heads, tosses):
+    def lj(x):
+        return vi.coin_log_joint(x, heads, tosses, 3.0)
+
+    m, s, e = vi.fit_gaussian(lj)
+    log_z = vi.log_normaliser(lj, -40, 40)
+    # log Z against scipy's adaptive quadrature
+    ref = integrate.quad(
+        lambda t: math.exp(float(lj(np.array([t]))[0])),
+        -40,
+        40,
+        epsabs=0,
+        epsrel=1e-12,
+        points=[m],
+        limit=200,
+    )[0]
+    assert log_z == pytest.approx(math.log(ref), abs=1e-10)
+
+    # D(q || p*) directly, p* = exp(lj) / Z
+    def integrand(t):
+        lq = stats.norm.logpdf(t, m, s)
+        return math.exp(lq) * (lq - float(lj(np.array([t]))[0]) + log_z)
+
+    kl = integrate.quad(integrand, m - 20 * s, m + 20 * s, epsabs=0, epsrel=1e-10)[0]
+    assert log_z - e == pytest.approx(kl, rel=1e-6, abs=1e-12)
+    assert kl > 1e-4  # the family excludes the posterior: the gap stays open
+
+
+def test_fit_gaussian_finds_a_maximum():
+    def lj(x):
+        return vi.coin_log_joint(x, 7, 10, 3.0)
+
+    m, s, e = vi.fit_gaussian(lj)
+    for dm, ds in [(1e-3, 0), (-1e-3, 0), (0, 1e-3), (0, -1e-3)]:
+        assert vi.gaussian_elbo(lj, m + dm, s + ds) < e
+
+
+def test_one_dimensional_helpers_refuse_bad_input():
+    with pytest.raises(TypeError, match="log_joint"):
+        vi.gaussian_elbo(3.0, 0.0, 1.0)
+    with pytest.raises(ValueError, match="lo"):
+        vi.log_normaliser(np.sin, 1.0, -1.0)
+    with pytest.raises(ValueError, match="s"):
+        vi.gaussian_elbo(np.sin, 0.0, -1.0)

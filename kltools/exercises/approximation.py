@@ -12,6 +12,7 @@ from ..approx import (
     binning_loss,
     gaussian_rate_distortion,
     gaussian_uniform_quantizer,
+    step_binning_loss,
 )
 from ..discrete import kl_divergence
 
@@ -45,6 +46,12 @@ def _one_group() -> float:
     return kl_divergence(p64, np.full(64, 1 / 64))
 
 
+def _jump_four_bins() -> float:
+    """Density 2 on [0, 1/3) and 1/2 on [1/3, 1], four equal bins: the jump sits
+    a third of the way into [1/4, 1/2), so D = phi(1/3) / 4 = 1/12 bit."""
+    return step_binning_loss(1 / 3, 2 / 3, 4)
+
+
 ANSWERS: dict[str, tuple[str, Callable[[], float]]] = {
     1: ("D(p‖q) for p(x) = 2x kept as two bins, in bits", _two_bins),
     2: (
@@ -59,6 +66,11 @@ ANSWERS: dict[str, tuple[str, Callable[[], float]]] = {
         "D(p‖q) in bits when the 64 outcomes of Beta(2, 5) form one group",
         _one_group,
     ),
+    5: (
+        "D(p‖q_4) in bits for the density 2 on [0, 1/3) and 1/2 on [1/3, 1], "
+        "kept as 4 equal bins",
+        _jump_four_bins,
+    ),
 }
 
 #: A hint shown with a wrong answer (kt.check and the page's answer box).
@@ -70,4 +82,8 @@ HINTS: dict[int, str] = {
     2: "The loss falls as k grows: find the first k below 0.01 bits, a whole number.",
     3: "Compare the quantiser's rate with R(D) = ½ log₂(σ²/D) at its distortion D.",
     4: "With a single group, q is uniform over the 64 outcomes.",
+    5: (
+        "Only the bin [¼, ½) holds the jump, a third of the way in; its mean height"
+        " is 1, and the loss is ¼ of that bin's divergence from flat."
+    ),
 }

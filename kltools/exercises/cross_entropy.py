@@ -5,8 +5,9 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from ..coding import expected_length, huffman_lengths
+from ..coding import expected_length, huffman_lengths, kraft_sum
 from ..discrete import cross_entropy, entropy, kl_divergence
+from ..shannon import perplexity
 
 #: Exercise 03.1 and 03.2: the data and the code's distribution.
 _P_HAND = [0.5, 0.25, 0.25]
@@ -43,6 +44,20 @@ def _smoothed_floor() -> float:
     return entropy(label, base=math.e)
 
 
+def _perplexity() -> float:
+    """2 ** H(p, q) for the p and q of exercise 03.1: 2 ** (7/4)."""
+    return perplexity(_P_HAND, _Q_HAND)
+
+
+#: Exercise 03.7: a code whose codewords are read back from the end.
+_SUFFIX_CODE = ["0", "01", "011", "0111"]
+
+
+def _suffix_kraft() -> float:
+    """Kraft sum of the code 0, 01, 011, 0111: 15/16."""
+    return kraft_sum([len(w) for w in _SUFFIX_CODE])
+
+
 ANSWERS: dict[str, tuple[str, Callable[[], float]]] = {
     1: (
         "H(p, q) for p = (1/2, 1/4, 1/4), q = (1/4, 1/4, 1/2), in bits",
@@ -62,6 +77,12 @@ ANSWERS: dict[str, tuple[str, Callable[[], float]]] = {
         "classes, in nats",
         _smoothed_floor,
     ),
+    6: (
+        "the perplexity of q = (1/4, 1/4, 1/2) on data from p = (1/2, 1/4, 1/4), "
+        "a number of outcomes",
+        _perplexity,
+    ),
+    7: ("the Kraft sum of the code 0, 01, 011, 0111", _suffix_kraft),
 }
 
 #: A hint shown with a wrong answer (kt.check and the page's answer box).
@@ -77,4 +98,6 @@ HINTS: dict[int, str] = {
         "The best a model can do is to predict the smoothed labels themselves: the loss"
         " is then their entropy."
     ),
+    6: "Raise 2 to the cross entropy of exercise 03.1, in bits.",
+    7: "Add 2 to the power minus the length of each codeword: ½ + ¼ + ….",
 }

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..betting import bets_per_doubling, growth_rate
+from ..betting import (
+    bets_per_doubling,
+    growth_rate,
+    kelly_with_cash,
+    stakes_growth_rate,
+)
 
 
 def _coin_growth() -> float:
@@ -32,6 +37,24 @@ def _break_even() -> float:
     return g0 / (g0 - g1)
 
 
+def _margin_cash() -> float:
+    """Coin with p(heads) = 0.6 at odds 1.9 each way (subfair: 2/1.9 > 1): the
+    Kelly cash b_0 = (1 - 0.6) / (1 - 1/1.9); heads alone is backed."""
+    return kelly_with_cash([0.6, 0.4], [1.9, 1.9])[1]
+
+
+def _margin_growth() -> float:
+    """Growth of that bettor, 0.6 log2(0.6 * 1.9) + 0.4 log2(b_0), bits per toss."""
+    stakes, _ = kelly_with_cash([0.6, 0.4], [1.9, 1.9])
+    return stakes_growth_rate(stakes, [1.9, 1.9], [0.6, 0.4])
+
+
+def _half_kelly_coin() -> float:
+    """Half Kelly on the 3/4 coin at even odds: stakes (3/8, 1/8), cash 1/2;
+    0.75 log2(5/4) + 0.25 log2(3/4) bits per toss."""
+    return stakes_growth_rate([0.375, 0.125], [2.0, 2.0], [0.75, 0.25])
+
+
 ANSWERS: dict[str, tuple[str, Callable[[], float]]] = {
     1: (
         "growth of a right Kelly bettor on a 3/4 coin at even odds, bits per bet",
@@ -50,6 +73,19 @@ ANSWERS: dict[str, tuple[str, Callable[[], float]]] = {
         "the break-even truth r(A) for p(A) = 0.7 against q(A) = 0.5",
         _break_even,
     ),
+    5: (
+        "the fraction of wealth kept as cash by the Kelly bettor on a 0.6 coin "
+        "at odds 1.9 each way",
+        _margin_cash,
+    ),
+    6: (
+        "growth of that bettor, bits per toss",
+        _margin_growth,
+    ),
+    7: (
+        "growth of a half-Kelly bettor on the 3/4 coin at even odds, bits per toss",
+        _half_kelly_coin,
+    ),
 }
 
 #: A hint shown with a wrong answer (kt.check and the page's answer box).
@@ -58,4 +94,10 @@ HINTS: dict[int, str] = {
     2: "It is the reciprocal of the growth rate in bits per bet.",
     3: "Growth is D(r‖q) − D(r‖p): the truth r weights both terms.",
     4: "At the break-even truth D(r‖q) = D(r‖p); the growth is linear in r.",
+    5: (
+        "Back heads only (0.6 × 1.9 > 1 > 0.4 × 1.9); the cash is"
+        " (1 − 0.6) / (1 − 1/1.9)."
+    ),
+    6: "After heads the wealth is 0.6 × 1.9, after tails it is the cash b₀.",
+    7: "Stake 3/8 on heads and 1/8 on tails, keep ½: the wealth becomes 5/4 or 3/4.",
 }

@@ -35,6 +35,12 @@ def _collapse_floor() -> float:
     return float(cross_entropy(p, q, base=math.e).sum(axis=1).mean())
 
 
+def _two_draws() -> float:
+    """L_2 minus the mean of the one-draw estimates, log weights -24 and -23, nats."""
+    two = float(np.logaddexp(-24.0, -23.0) - math.log(2.0))
+    return two - (-24.0 + -23.0) / 2
+
+
 ANSWERS: dict[str, tuple[str, Callable[[], float]]] = {
     1: (
         "D(N((1, -1), diag(1, 1/4)) ‖ N(0, I)) in nats",
@@ -48,6 +54,11 @@ ANSWERS: dict[str, tuple[str, Callable[[], float]]] = {
         "distortion of the best constant decoder on the digits, nats per example",
         _collapse_floor,
     ),
+    5: (
+        "gain of log((W₁ + W₂)/2) over the mean of log W₁ and log W₂, log weights "
+        "−24 and −23, in nats",
+        _two_draws,
+    ),
 }
 
 #: A hint shown with a wrong answer (kt.check and the page's answer box).
@@ -57,5 +68,9 @@ HINTS: dict[int, str] = {
     3: (
         "The best constant image is the mean image; sum the Bernoulli entropies of its "
         "pixels."
+    ),
+    5: (
+        "Average the weights, not their logarithms: factor out e^(−23), use "
+        "log(1 + e^(−1)) − log 2, then subtract the mean of −24 and −23."
     ),
 }
