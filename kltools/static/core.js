@@ -271,11 +271,13 @@ function placeHit(svg, mark, hit) {
   const base = Number(mark.getAttribute("y")) + Number(mark.getAttribute("height") || 0);
   if (!Number.isFinite(base)) return;
   const [x0, x1] = mark.__klColumn || [x, x + w];
-  const pad = Math.max(0, (24 - (x1 - x0)) / 2);
+  // 24 CSS px, whatever the figure's scale on the screen (frame() keeps it)
+  const least = 24 * (svg.__klScale || 1);
+  const pad = Math.max(0, (least - (x1 - x0)) / 2);
   hit.setAttribute("x", (x0 - pad).toFixed(2));
   hit.setAttribute("width", (x1 - x0 + 2 * pad).toFixed(2));
   hit.setAttribute("y", "0");
-  hit.setAttribute("height", Math.max(base + 4, 24).toFixed(2));
+  hit.setAttribute("height", Math.max(base + 4, least).toFixed(2));
 }
 
 /** A pointer event's height in an SVG, as a value that is 0 at y = `zero`
@@ -331,6 +333,8 @@ function frame(width, height) {
       const shown = svg.getBoundingClientRect().width;
       if (!shown) return;
       const zoom = Math.min(Math.max(width / shown, 1), 2);
+      svg.__klScale = Math.max(width / shown, 1); // viewBox units per CSS px
+      for (const mark of svg.querySelectorAll("[data-drag]")) MARKS.get(mark)?.hit?.();
       svg.style.setProperty("--kle-zoom", zoom.toFixed(3));
       svg.classList.toggle("kle-narrow", zoom > 1.02);
       // room below the bottom axis for its larger tick labels: the axis

@@ -84,12 +84,12 @@ function latentSpace({ model, el }) {
   }
   svg.append(s("rect", { x: IX, y: IY, width: 8 * CELL, height: 8 * CELL, fill: "none", class: "kle-frame" }));
   axisLabel(svg, "decoded image x̂(z)", IX + 4 * CELL, IY + 8 * CELL + 18);
-  // a key to the colours of the digit classes
+  // a key to the colours of the digit classes: a dot in the colour, the
+  // digit in the page's own (a coloured digit would fail contrast)
   for (let d = 0; d < 10; d++) {
-    const t = s("text", {
-      x: IX + 8 + d * 17, y: IY + 8 * CELL + 44, "text-anchor": "middle", class: "kle-tick",
-      style: `fill: ${params.colors[d]}; font-weight: 700`,
-    });
+    const x = IX + 8 + d * 17, y = IY + 8 * CELL + 44;
+    svg.append(s("circle", { cx: x - 4, cy: y - 4, r: 3.5, fill: params.colors[d], "aria-hidden": "true" }));
+    const t = s("text", { x: x + 3.5, y, "text-anchor": "middle", class: "kle-tick" });
     t.textContent = String(d);
     svg.append(t);
   }
