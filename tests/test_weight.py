@@ -18,18 +18,16 @@ equation reference points at a typeset, numbered equation.
 
 from __future__ import annotations
 
-import functools
 import html
-import http.server
 import posixpath
 import re
-import threading
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from test_book import HTML, toc_files
-from test_site import CHROMIUM, LAUNCH_ARGS, has_explorable
+
+# The browser and server fixtures are test_site's, imported by name.
+from test_site import base_url, browser, has_explorable  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.book
 
@@ -47,36 +45,9 @@ def budget(name: str) -> float:
     return CHAPTER_01_BUDGET if name == chapter_01() else PAGE_BUDGET
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def base_url():
-    if not (HTML / "index.html").exists():
-        pytest.fail(f"no built site in {HTML}: run `make book` first")
-    handler = functools.partial(_QuietHandler, directory=HTML)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"weight tests skipped: no Chromium at {CHROMIUM}")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield b
-        b.close()
-
-
-def cold_transfer(browser, url: str, explorable: bool) -> dict[str, int]:
+def cold_transfer(chromium, url: str, explorable: bool) -> dict[str, int]:
     """Bytes received per URL by a cold load of ``url``, until it is idle."""
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    context = chromium.new_context(viewport={"width": 1200, "height": 900})
     try:
         page = context.new_page()
         cdp = context.new_cdp_session(page)
@@ -101,7 +72,7 @@ def cold_transfer(browser, url: str, explorable: bool) -> dict[str, int]:
 
 
 @pytest.mark.parametrize("name", toc_files())
-def test_page_weight_within_budget(browser, base_url, name):
+def test_page_weight_within_budget(browser, base_url, name):  # noqa: F811
     sizes = cold_transfer(browser, f"{base_url}/{name}.html", has_explorable(name))
     total = sum(sizes.values())
     largest = sorted(sizes.items(), key=lambda kv: -kv[1])[:8]
