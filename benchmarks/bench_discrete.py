@@ -5,15 +5,24 @@ its own (this script runs itself with ``--worker``): the allocator state that
 one library leaves behind changes another's timings several-fold within one
 process, so sharing a process would not be a fair race. Each worker builds
 the same arrays from the same seed, calls its function once to warm up, and
-reports the median of repeated calls; the parent prints, for every case,
+reports the median of repeated calls.
 
-* the median seconds per call of kltools, scipy and the bare numpy
-  expression (no checks, and wrong where some p is 0),
-* ``scipy/kt``: how many times faster kltools is than scipy, and
-* ``kt/bare``: kltools' time as a multiple of the bare expression's,
+A shared machine's speed drifts by tens of per cent within a minute (other
+tenants, clock boost), which would favour whichever contender ran in a fast
+moment. So every case is run in several rounds, each round timing every
+contender once, in a rotating order, and a ratio is formed within each
+round, from timings a few seconds apart. The parent prints, for every case,
 
-all measured in the same run, with the goals of issue 19 and whether they
-hold. The cases: KL divergence of dense distributions for n = 10^3 ... 10^7;
+* the median over the rounds of each contender's seconds per call: kltools,
+  scipy and the bare numpy expression (no checks, and wrong where some p
+  is 0),
+* ``scipy/kt``: the median over the rounds of how many times faster
+  kltools is than scipy, with the lowest and highest round in brackets,
+* ``kt/bare``: likewise, kltools' time as a multiple of the bare
+  expression's,
+
+with the goals of issue 19 and whether the medians meet them. The cases: KL
+divergence of dense distributions for n = 10^3 ... 10^7;
 KL, entropy and Jensen-Shannon of sparse ones (one zero of p in every 1000
 outcomes, as in a histogram with empty bins); one-hot cross entropy
 (10^6 labels over 10 classes against predicted probabilities); and a batch
@@ -145,18 +154,34 @@ def run(case: str, contender: str, layout: str, n: int, budget: float) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def race(case: str, layout: str, n: int, budget: float) -> dict[str, float]:
-    """Median seconds per call of every contender of ``case``, one process each."""
-    results = {c: run(case, c, layout, n, budget) for c in CASES[case]}
-    if "scipy" in results:
-        ours = results["kltools"]["value"]
-        theirs = results["scipy"]["value"]
-        if not all(
-            math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
-            for a, b in zip(ours, theirs, strict=True)
-        ):
-            raise AssertionError(f"{case}: kltools and scipy disagree")
-    return {c: r["median"] for c, r in results.items()}
+def race(case: str, layout: str, n: int, budget: float, rounds: int) -> dict:
+    """Per-round medians of every contender of ``case``, one process each.
+
+    Returns ``{contender: [seconds per call, one per round]}``; in round
+    ``r`` the contenders run in an order rotated by ``r``.
+    """
+    names = list(CASES[case])
+    times: dict[str, list[float]] = {c: [] for c in names}
+    for r in range(rounds):
+        order = names[r % len(names) :] + names[: r % len(names)]
+        results = {c: run(case, c, layout, n, budget) for c in order}
+        if "scipy" in results:
+            ours = results["kltools"]["value"]
+            theirs = results["scipy"]["value"]
+            if not all(
+                math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+                for a, b in zip(ours, theirs, strict=True)
+            ):
+                raise AssertionError(f"{case}: kltools and scipy disagree")
+        for c in names:
+            times[c].append(results[c]["median"])
+    return times
+
+
+def ratios(num: list[float], den: list[float]) -> tuple[float, float, float]:
+    """Median, lowest and highest of the per-round ratios ``num / den``."""
+    r = [a / b for a, b in zip(num, den, strict=True)]
+    return statistics.median(r), min(r), max(r)
 
 
 #: (label, case, layout, n, goal on scipy/kt or None, goal on kt/bare or None)
@@ -173,8 +198,8 @@ GOALS = [
 ]
 
 
-def fmt(t: float | None) -> str:
-    return f"{t * 1e3:9.2f}" if t is not None else f"{'-':>9}"
+def fmt(t: float | None, width: int = 9) -> str:
+    return f"{t * 1e3:{width}.2f}" if t is not None else f"{'-':>{width}}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -183,9 +208,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--budget",
         type=float,
-        default=2.0,
-        help="seconds spent timing each contender in its process (at least 7"
-        " calls; the median is kept; on a shared machine a short budget is noisy)",
+        default=0.6,
+        help="seconds spent timing each contender in its process, per round"
+        " (at least 7 calls; the median is kept)",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=5,
+        help="rounds per case; the ratios reported are medians over rounds",
     )
     parser.add_argument(
         "--goals-only", action="store_true", help="skip the table over n"
@@ -201,44 +232,53 @@ def main(argv: list[str] | None = None) -> int:
     import kltools._kernel
 
     print(f"kltools uses {kltools._kernel.threads()} thread(s) for arrays of")
-    print(f"{kltools._kernel.THREADED_FROM} elements or more (KLTOOLS_THREADS)")
-    print("\nkl_divergence, dense: median ms per call, each in a fresh process")
+    print(f"{kltools._kernel.THREADED_FROM} elements or more (KLTOOLS_THREADS);")
+    print(f"{args.rounds} rounds per case, each contender in a fresh process")
+    print("\nkl_divergence, dense: median ms per call")
     cols = ("kltools", "scipy", "bare", "scipy/kt")
     print(f"{'n':>9} " + " ".join(f"{c:>9}" for c in cols) + f" {'kt/bare':>8}")
     for e in range(3, 2 if args.goals_only else args.max_exp + 1):
-        t = race("kl", "dense", 10**e, args.budget)
+        t = race("kl", "dense", 10**e, args.budget, args.rounds)
+        med = {c: statistics.median(v) for c, v in t.items()}
         print(
-            f"{10**e:>9} {fmt(t['kltools'])} {fmt(t['scipy'])} {fmt(t['bare'])}"
-            f" {t['scipy'] / t['kltools']:>9.2f} {t['kltools'] / t['bare']:>8.2f}"
+            f"{10**e:>9} {fmt(med['kltools'])} {fmt(med['scipy'])} {fmt(med['bare'])}"
+            f" {ratios(t['scipy'], t['kltools'])[0]:>9.2f}"
+            f" {ratios(t['kltools'], t['bare'])[0]:>8.2f}",
+            flush=True,
         )
 
-    print("\ngoals of issue 19 (median ms per call; scipy/kt: x faster than scipy;")
-    print("kt/bare: kltools' time over the bare expression's)")
+    print("\ngoals of issue 19 (median ms per call; scipy/kt: x faster than scipy,")
+    print("kt/bare: kltools' time over the bare expression's; medians over rounds,")
+    print("[lowest, highest round])")
     header = (
-        f"{'case':<30} {'kltools':>9} {'scipy':>9} {'bare':>9}"
-        f" {'scipy/kt':>9} {'goal':>6} {'kt/bare':>8} {'goal':>6}  verdict"
+        f"{'case':<29} {'kltools':>8} {'scipy':>8} {'bare':>8}"
+        f" {'scipy/kt':>18} {'goal':>5} {'kt/bare':>18} {'goal':>6}  verdict"
     )
     print(header)
     all_met = True
     scale = 10 ** (args.max_exp - 7)  # smaller sizes with --max-exp < 7
     for label, case, layout, n, goal_sp, goal_bare in GOALS:
         n = max(1000, int(n * scale))
-        t = race(case, layout, n, args.budget)
-        kt_t, sp, bare = t["kltools"], t.get("scipy"), t.get("bare")
-        r_sp = sp / kt_t if sp is not None else None
-        r_bare = kt_t / bare if bare is not None else None
-        ok = (goal_sp is None or r_sp >= goal_sp) and (
-            goal_bare is None or r_bare <= goal_bare
+        t = race(case, layout, n, args.budget, args.rounds)
+        med = {c: statistics.median(v) for c, v in t.items()}
+        r_sp = ratios(t["scipy"], t["kltools"]) if "scipy" in t else None
+        r_bare = ratios(t["kltools"], t["bare"]) if "bare" in t else None
+        ok = (goal_sp is None or r_sp[0] >= goal_sp) and (
+            goal_bare is None or r_bare[0] <= goal_bare
         )
         has_goal = goal_sp is not None or goal_bare is not None
         all_met &= ok
+
+        def show(r):
+            return f"{r[0]:.2f} [{r[1]:.2f}, {r[2]:.2f}]" if r else "-"
+
         print(
-            f"{label:<30} {fmt(kt_t)} {fmt(sp)} {fmt(bare)}"
-            f" {(f'{r_sp:.2f}' if r_sp else '-'):>9}"
-            f" {(f'>={goal_sp:g}' if goal_sp else ''):>6}"
-            f" {(f'{r_bare:.2f}' if r_bare else '-'):>8}"
-            f" {(f'<={goal_bare:g}' if goal_bare else ''):>6}"
-            f"  {('met' if ok else 'MISSED') if has_goal else ''}"
+            f"{label:<29} {fmt(med['kltools'], 8)} {fmt(med.get('scipy'), 8)}"
+            f" {fmt(med.get('bare'), 8)}"
+            f" {show(r_sp):>18} {(f'>={goal_sp:g}' if goal_sp else ''):>5}"
+            f" {show(r_bare):>18} {(f'<={goal_bare:g}' if goal_bare else ''):>6}"
+            f"  {('met' if ok else 'MISSED') if has_goal else ''}",
+            flush=True,
         )
     print(f"\nall goals {'met' if all_met else 'NOT met'}")
     return 0 if all_met else 1

@@ -35,6 +35,7 @@ def measure(
     refine: RefineFn | None = None,
     post: PostFn | None = None,
     hint: str = NORMALIZE_HINT,
+    lazy: tuple[int, ...] = (),
 ) -> float | np.ndarray:
     """Validate distributions, reduce them with ``block_fn``, convert units.
 
@@ -43,11 +44,13 @@ def measure(
     clipped to ``[0, upper]`` nats (it only moves values that rounding pushed
     outside), converted to units of ``log(base)`` and returned as a float for
     one distribution or an array shaped like the batch axes (possibly empty).
+    ``lazy`` names operands whose minima the kernel may skip (see
+    :func:`._kernel.reduce_blocks`).
     """
     nats = log_base(base)
     laid, lead, tols = prepare(arrays, names, axis, normalize=normalize)
     values, minima, sums = reduce_blocks(
-        laid, block_fn, n_checked=len(laid), scratch=scratch
+        laid, block_fn, n_checked=len(laid), scratch=scratch, lazy=lazy
     )
     check_distributions(laid, names, minima, sums, tols, hint=hint)
     return finish(values, laid, sums, lead, nats, upper, refine, post)

@@ -218,6 +218,7 @@ def cross_entropy(
         axis=axis,
         base=base,
         normalize=normalize,
+        lazy=(1,),
     )
 
 
@@ -278,6 +279,7 @@ def _kl(p, q, names, *, axis, base, normalize):
         base=base,
         normalize=normalize,
         refine=_kl_near,
+        lazy=(1,),
     )
 
 

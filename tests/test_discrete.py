@@ -395,6 +395,45 @@ def test_error_found_in_a_late_block(rng):
         kt.entropy(p)
 
 
+@pytest.mark.parametrize("threaded", [False, True])
+@pytest.mark.parametrize("p_zero", [False, True])
+@pytest.mark.parametrize("bad", ["negative", "nan", "inf"])
+@pytest.mark.parametrize("func", [kt.kl_divergence, kt.cross_entropy])
+def test_bad_reference_in_any_block_is_named(
+    monkeypatch, rng, func, bad, p_zero, threaded
+):
+    """KL and cross entropy skip q's minimum in blocks where it cannot matter.
+
+    A bad q must still be found in every block, whether p is positive there
+    (the term turns NaN or infinite) or zero (then q's minimum is measured).
+    """
+    monkeypatch.setattr(kltools._kernel, "BLOCK", 64)
+    if threaded:
+        monkeypatch.setenv("KLTOOLS_THREADS", "2")
+        monkeypatch.setattr(kltools._kernel, "THREADED_FROM", 1)
+    n = 5 * 64 + 3
+    message = {
+        "negative": "q has negative entries",
+        "nan": "q contains NaN",
+        "inf": "q contains infinite",
+    }[bad]
+    for where in (0, 63, 64, 200, n - 1):
+        p, q = rng.random(n) + 0.01, rng.random(n) + 0.01
+        if p_zero:
+            p[where] = 0.0
+        p, q = p / p.sum(), q / q.sum()
+        if bad == "negative":  # the sum stays 1: only the minimum can tell
+            q[where - 1 if where else 1] += 2 * q[where]
+            q[where] = -q[where]
+        else:
+            q[where] = np.nan if bad == "nan" else np.inf
+        with pytest.raises(ValueError, match=message):
+            func(p, q)
+        P = np.vstack([p, np.full(n, 1 / n)])
+        with pytest.raises(ValueError, match=message):
+            func(P, q)
+
+
 # --- issue 19: zeros stay on the fast path ---------------------------------------
 
 
