@@ -16,7 +16,8 @@ each page it records
   URLs are not requests), and how many went off-site (must be none);
 * **explorables live**: from navigation start until every explorable on the
   page (one per widget view the page embeds) has drawn itself and shows its
-  numbers (``.kl-explorable[data-values]`` with ``output[data-value]``), timed
+  numbers (``.kl-explorable[data-values]`` with ``output[data-value]``), and
+  every answer box shows its form (``.kl-answer`` with ``.kle-answer-box``), timed
   by a poll on the page's own main thread, so a page busy with other work
   counts as not live yet; once loaded, every explorable with a slider is
   also checked to respond (moving the slider changes its ``data-values``);
@@ -152,8 +153,14 @@ TIMING_JS = r"""
     return true;
   }
   function poll() {
-    for (const el of document.querySelectorAll(".kl-explorable[data-values]")) {
-      if (!seen.has(el) && el.querySelector("output[data-value]")) {
+    // an explorable shows its numbers; an answer box (a widget view too)
+    // shows its form
+    const ready = [
+      ...document.querySelectorAll(".kl-explorable[data-values]"),
+    ].filter((el) => el.querySelector("output[data-value]"));
+    ready.push(...document.querySelectorAll(".kl-answer:has(.kle-answer-box)"));
+    for (const el of ready) {
+      if (!seen.has(el)) {
         seen.add(el);
         t.live.push(performance.now());
       }
@@ -291,7 +298,7 @@ def measure(browser, site: Site, name: str, *, slow: bool = False) -> dict:
     page.on("console", lambda m: m.type == "error" and errors.append(m.text))
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.add_init_script(TIMING_JS)
-    timeout = 240_000 if slow else 60_000
+    timeout = 240_000 if slow else 30_000
     page.goto(f"{site.base}/{name}.html", wait_until="load", timeout=timeout)
     try:
         page.wait_for_function(
@@ -308,6 +315,15 @@ def measure(browser, site: Site, name: str, *, slow: bool = False) -> dict:
     context.close()
     sizes = {urls[k]: v for k, v in received.items() if k in urls}
     sizes = {u: v for u, v in sizes.items() if not u.startswith(("data:", "blob:"))}
+    live = max(t["live"]) / 1000 if n_live and t["live"] else None
+    math = t["math"] / 1000 if has_math and t["math"] else None
+    print(  # progress, while the table waits for every page
+        f"  loaded {site.root.name}:{name}{' (slow)' if slow else ''}:"
+        f" {fmt_mb(sum(sizes.values()))}, live {fmt_s(live)}, maths {fmt_s(math)}"
+        f"{', ' + errors[0] if errors else ''}",
+        file=sys.stderr,
+        flush=True,
+    )
     return {
         "name": name,
         "transfer": sum(sizes.values()),
@@ -317,8 +333,8 @@ def measure(browser, site: Site, name: str, *, slow: bool = False) -> dict:
         "errors": errors,
         "explorables": n_live,
         "responding": f"{sum(responds)}/{len(responds)}",
-        "live": max(t["live"]) / 1000 if n_live and t["live"] else None,
-        "math": t["math"] / 1000 if has_math and t["math"] else None,
+        "live": live,
+        "math": math,
         "sizes": sizes,
     }
 

@@ -181,7 +181,9 @@ def test_no_sideways_scrolling_at_320px(browser, base_url, name):
             ".slice(0, 5).map(e => e.tagName + '.' + e.className)",
             PHONE,
         )
-        assert width <= PHONE, f"{name} is {width} px wide at {PHONE} px: {wide}"
+        assert width <= PHONE and not wide, (
+            f"{name} is {width} px wide at {PHONE} px: {wide}"
+        )
         # a displayed equation wider than the page scrolls inside its own box,
         # and nothing around it cuts it off (as a proof box's overflow would)
         clipped = p.page.evaluate(CLIPPED_MATHS, PHONE)

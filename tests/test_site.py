@@ -118,6 +118,13 @@ def settle(page):
         timeout=15000,
     )
     page.wait_for_load_state("networkidle")
+    # once the page is idle, kl-a11y.js ends the lazy layout of the sections
+    # (kl-lean.css) and gives scrolling boxes their tab stops
+    page.wait_for_function(
+        "document.documentElement.hasAttribute('data-kl-idle')"
+        " || !document.querySelector('script[src*=\"kl-a11y.js\"]')",
+        timeout=15000,
+    )
 
 
 @pytest.mark.parametrize("name", toc_files())

@@ -1,6 +1,6 @@
 """Lean pages (issue 18): what the reader's browser no longer has to fetch or run.
 
-Five changes to the built site, each behind a config value (defaults below;
+Six changes to the built site, each behind a config value (defaults below;
 set one in ``_config.yml``'s ``sphinx.config`` to go back):
 
 ``kl_prerender_math``
@@ -43,6 +43,15 @@ set one in ``_config.yml``'s ``sphinx.config`` to go back):
     from every page but the search page. The theme loads them on every page
     only for search-as-you-type, which this book does not turn on (the search
     box opens search.html, which loads them itself).
+``kl_lazy_layout``
+    When True (the default), adds ``kl_lean/kl-lean.css``: the sections of a
+    page (h2 and deeper) get ``content-visibility: auto``, so the browser lays
+    out and paints only the sections near the window. Laying out a whole
+    chapter's maths and code before the first paint was most of the main
+    thread's work before the explorables could start. This lasts only until
+    the page has loaded and the browser is idle (``kl-a11y.js`` then sets
+    ``data-kl-idle`` on the root element): after that the page is laid out
+    as usual, so nothing shifts while the reader scrolls.
 
 The pages are rewritten once all are written (``build-finished``), so a rebuild
 that writes only some pages leaves the others as they were, already lean; a
@@ -65,6 +74,7 @@ from sphinx.util import logging
 logger = logging.getLogger(__name__)
 
 HERE = Path(__file__).resolve().parent
+STATIC = HERE / "kl_lean"
 FONT_URL = "KL_MATHJAX_FONTS"
 FONTS = "_static/vendor/mathjax/fonts"
 
@@ -107,6 +117,43 @@ def _display_tex(body: str) -> tuple[str, str]:
     if tex.startswith("\\[") and tex.endswith("\\]"):
         tex = tex[2:-2]
     return eqno, html.unescape(tex)
+
+
+MATH_FACE = re.compile(
+    r'@font-face[^{]*\{\s*font-family:\s*([\w-]+);\s*src:\s*url\("([^"]+)"\)'
+)
+MATH_FAMILY = re.compile(
+    r"([^{}]+)\{\s*font-family:\s*([^;{}]+?)\s*(?:!\s*important)?;"
+)
+
+
+def _font_preloads(css: str, page: str) -> str:
+    """``<link rel="preload">`` for the MathJax fonts the page's maths uses.
+
+    A browser asks for a web font only once its layout meets a character in
+    it, after the stylesheets are parsed: preloading the page's fonts starts
+    them with the page. A font is used when an element of the page carries
+    a class (``TEX-I``, ``MJX-TEX``) or is an element (``mjx-stretchy-v``)
+    whose rule names the font's family.
+    """
+    urls = dict(MATH_FACE.findall(css))
+    classes = {t for c in re.findall(r'class="([^"]*)"', page) for t in c.split()}
+    used: list[str] = []
+    for selector, families in MATH_FAMILY.findall(css):
+        if "@font-face" in selector:
+            continue
+        for part in selector.split(","):
+            first = (part.split() or [""])[0]  # .TEX-I, or mjx-stretchy-v
+            if (first.startswith(".") and first[1:] in classes) or (
+                first and not first.startswith(".") and f"<{first}" in page
+            ):
+                used += [f.strip() for f in families.split(",")]
+    links = [
+        f'<link rel="preload" href="{urls[f]}" as="font" type="font/woff" crossorigin>'
+        for f in dict.fromkeys(used)
+        if f in urls
+    ]
+    return "".join(link + "\n" for link in links)
 
 
 def _typeset(pages: list[list[dict]]) -> dict:
@@ -199,8 +246,11 @@ def _subset_fontawesome(app, pages: list[str]) -> None:
     for text in pages:
         for cls in re.findall(r'class="([^"]*)"', text):
             names.update(t for t in cls.split() if t.startswith("fa-"))
+    # only scripts a page names: a stale file left in _static by an older
+    # build (the old widget manager held 1,700 icon names) must not count
+    named = "\n".join(pages)
     for path in static.rglob("*.js"):
-        if path.name != "fontawesome.js":
+        if path.name != "fontawesome.js" and path.name in named:
             text = path.read_text(encoding="utf-8", errors="ignore")
             names.update(re.findall(r"\bfa-[a-z0-9-]+", text))
     used.update(by_class[n] for n in names if n in by_class)
@@ -298,7 +348,6 @@ def _lean_pages(app, exception):
         if "_static" in path.relative_to(outdir).parts:
             continue
         text = path.read_text(encoding="utf-8")
-        texts.append(text)
         new = text
         if not app.config.kl_fontawesome_js:
             new = FONTAWESOME_JS.sub("", new)
@@ -306,6 +355,7 @@ def _lean_pages(app, exception):
             new = SEARCH_JS.sub("", new)
         if app.config.kl_widget_modules:
             new = _widget_modules(outdir, path, new)
+        texts.append(new)  # with the names of the page's widget modules
         maths, spans = [], []
         if app.config.kl_prerender_math:
             for m in INLINE.finditer(new):
@@ -357,7 +407,7 @@ def _lean_pages(app, exception):
         new = "".join(pieces)
         css = page["css"].replace(FONT_URL, fonts)
         style = f'<style id="kl-math">\n{css}\n</style>\n'
-        new = new.replace("</head>", style + "</head>", 1)
+        new = new.replace("</head>", _font_preloads(css, new) + style + "</head>", 1)
         path.write_text(new, encoding="utf-8")
     logger.info(
         "kl_lean: typeset %d equations on %d pages",
@@ -366,12 +416,20 @@ def _lean_pages(app, exception):
     )
 
 
+def _lazy_layout(app):
+    if app.config.kl_lazy_layout:
+        app.config.html_static_path.append(str(STATIC))
+        app.add_css_file("kl-lean.css")
+
+
 def setup(app):
     app.add_config_value("kl_prerender_math", True, "html", types=[bool])
     app.add_config_value("kl_fontawesome_js", False, "html", types=[bool])
     app.add_config_value("kl_fontawesome_subset", True, "html", types=[bool])
     app.add_config_value("kl_widget_modules", True, "html", types=[bool])
     app.add_config_value("kl_search_everywhere", False, "html", types=[bool])
+    app.add_config_value("kl_lazy_layout", True, "html", types=[bool])
+    app.connect("builder-inited", _lazy_layout)
     app.connect("html-page-context", _math_scripts, priority=900)
     app.connect("build-finished", _lean_pages)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -39,10 +39,21 @@
     clearTimeout(pending);
     pending = setTimeout(tabStops, 200);
   });
-  window.addEventListener("load", tabStops);
+  // Measuring every box lays out the whole page, sections below the window
+  // included: do it once the page has loaded and the browser is idle, so it
+  // never delays the explorables or the first screen. data-kl-idle marks
+  // that moment; it also ends kl-lean.css's lazy layout of the sections, so
+  // the boxes are measured as laid out for good.
+  window.addEventListener("load", function () {
+    var run = function () {
+      root.setAttribute("data-kl-idle", "");
+      tabStops();
+    };
+    if (window.requestIdleCallback) window.requestIdleCallback(run, { timeout: 500 });
+    else setTimeout(run, 0);
+  });
   document.addEventListener("DOMContentLoaded", function () {
     nameThemeSwitch();
-    tabStops();
     new MutationObserver(nameThemeSwitch).observe(root, { attributes: true, attributeFilter: ["data-mode"] });
   });
 })();
