@@ -1,7 +1,7 @@
 """Shannon entropy beyond one distribution: coarse-graining, physical units,
 and entropy against surprise in an image.
 
-Three tools of the entropy chapter that other chapters can reuse:
+Tools of the entropy and cross-entropy chapters that other chapters can reuse:
 
 * :func:`grouping` splits the entropy of a distribution along a partition of
   its outcomes into groups (coarse-graining): the entropy of the coarse

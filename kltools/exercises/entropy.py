@@ -52,11 +52,11 @@ def _huffman_blocks() -> float:
     return expected_length(block, huffman_lengths(block)) / 3
 
 
-ANSWERS: dict[str, tuple[str, Callable[[], float]]] = {
+ANSWERS: dict[int, tuple[str, Callable[[], float]]] = {
     1: ("H(1/2, 1/4, 1/8, 1/8) in bits", _by_hand),
     2: ("H(1/2, 1/6, 1/6, 1/6) in bits", _grouping),
     3: ("entropy of the sum of two fair dice, in bits", _two_dice),
-    4: ("bits released by boiling 1 g of water at 373.15 K", _boiling),
+    4: ("bits of entropy gained by boiling 1 g of water at 373.15 K", _boiling),
     5: (
         "H of the mixture minus the mixture of H, p = (1, 0), q = (1/2, 1/2), "
         "weights 1/2, in bits",
@@ -82,8 +82,8 @@ HINTS: dict[int, str] = {
         "(there are 36)."
     ),
     4: (
-        "Entropy released is the heat over kT, in nats: divide by ln 2 for bits. A "
-        "number of order 10²³ is expected."
+        "The entropy gained is the heat over kT, in nats: divide by ln 2 for bits. "
+        "A number of order 10²³ is expected."
     ),
     5: (
         "The mixture is (¾, ¼); subtract the average of H(p) = 0 and H(q) = 1 bit "

@@ -28,7 +28,7 @@ def _loaded_die_reverse() -> float:
     return kl_divergence([0.1] * 5 + [0.5], [1 / 6] * 6)
 
 
-ANSWERS: dict[str, tuple[str, Callable[[], float]]] = {
+ANSWERS: dict[int, tuple[str, Callable[[], float]]] = {
     1: ("D(p‖q) for p = (1/2, 1/2), q = (1/4, 3/4), in bits", _by_hand),
     2: ("the black-swan surprise in nats", _nats),
     3: ("D(fair die ‖ loaded die) in bits", _loaded_die),
