@@ -24,7 +24,7 @@ def _batch() -> float:
     return beta_kl(4, 2, 1, 1)
 
 
-ANSWERS: dict[str, tuple[str, Callable[[], float]]] = {
+ANSWERS: dict[int, tuple[str, Callable[[], float]]] = {
     1: (
         "surprise of a first black swan, uniform prior, in nats",
         _first_swan,
