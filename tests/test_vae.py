@@ -112,6 +112,36 @@ def test_gradients_match_central_differences(activation, beta, rng):
     assert loss == model.loss_and_grads(X, eps, beta)[0]  # params restored
 
 
+@pytest.mark.parametrize("activation", ["tanh", "relu"])
+def test_fused_backward_is_bit_for_bit_the_plain_one(activation, rng):
+    """The training step shares e^-|l| and scales in place; nothing changes."""
+    from kltools.vae import _act, _act_grad, _bernoulli_log_lik, _sigmoid
+
+    model = VAE(5, 7, activation=activation, seed=3)
+    X = rng.random((6, 5))
+    eps = rng.standard_normal((6, 2))
+    recon, _, grads = model._forward_backward(X, eps, 0.7)
+    p, n = model.params, X.shape[0]
+    h = _act(X @ p["enc_W"] + p["enc_b"], activation)
+    mu, log_var = h @ p["mu_W"] + p["mu_b"], h @ p["logvar_W"] + p["logvar_b"]
+    z = mu + np.exp(0.5 * log_var) * eps
+    g = _act(z @ p["dec_W"] + p["dec_b"], activation)
+    logits = g @ p["out_W"] + p["out_b"]
+    assert recon == float(np.mean(_bernoulli_log_lik(X, logits)))
+    d_logits = (_sigmoid(logits) - X) / n
+    d_pre_g = (d_logits @ p["out_W"].T) * _act_grad(g, activation)
+    np.testing.assert_array_equal(grads["out_W"], g.T @ d_logits)
+    np.testing.assert_array_equal(grads["dec_W"], z.T @ d_pre_g)
+    std = np.exp(0.5 * log_var)
+    d_z = d_pre_g @ p["dec_W"].T
+    d_mu = d_z + (0.7 / n) * mu
+    d_log_var = d_z * (0.5 * std * eps) + (0.7 / n) * 0.5 * np.expm1(log_var)
+    d_pre_h = (d_mu @ p["mu_W"].T + d_log_var @ p["logvar_W"].T) * _act_grad(
+        h, activation
+    )
+    np.testing.assert_array_equal(grads["enc_W"], X.T @ d_pre_h)
+
+
 # ------------------------------------------------------------- the ELBO
 
 
