@@ -52,7 +52,7 @@ def _jump_four_bins() -> float:
     return step_binning_loss(1 / 3, 2 / 3, 4)
 
 
-ANSWERS: dict[str, tuple[str, Callable[[], float]]] = {
+ANSWERS: dict[int, tuple[str, Callable[[], float]]] = {
     1: ("D(p‖q) for p(x) = 2x kept as two bins, in bits", _two_bins),
     2: (
         "fewest bins keeping Beta(2, 5)'s loss under 0.01 bits",

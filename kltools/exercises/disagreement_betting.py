@@ -55,7 +55,7 @@ def _half_kelly_coin() -> float:
     return stakes_growth_rate([0.375, 0.125], [2.0, 2.0], [0.75, 0.25])
 
 
-ANSWERS: dict[str, tuple[str, Callable[[], float]]] = {
+ANSWERS: dict[int, tuple[str, Callable[[], float]]] = {
     1: (
         "growth of a right Kelly bettor on a 3/4 coin at even odds, bits per bet",
         _coin_growth,
