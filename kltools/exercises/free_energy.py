@@ -51,7 +51,7 @@ def _erase_byte() -> float:
     return landauer_bound(77.0, 8.0, k=K_MEV)
 
 
-ANSWERS: dict[str, tuple[str, Callable[[], float]]] = {
+ANSWERS: dict[int, tuple[str, Callable[[], float]]] = {
     1: (
         "partition function Z of two levels a gap kT ln 3 apart",
         _partition_function,

@@ -34,7 +34,7 @@ def _bayes_error() -> float:
     return bayes_error(*PAIR)
 
 
-ANSWERS: dict[str, tuple[str, Callable[[], float]]] = {
+ANSWERS: dict[int, tuple[str, Callable[[], float]]] = {
     1: (
         "JS((1/2, 1/2, 0), (0, 1/2, 1/2)) in bits",
         _js_by_hand,
