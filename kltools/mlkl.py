@@ -19,6 +19,9 @@ small, exact tools the chapter computes with:
   entropy + :math:`D(\text{teacher} \,\|\, \text{student})`, with the
   :math:`T^2` scale of :cite:t:`hinton2015`), and a small numpy
   :class:`MLPClassifier` to act as teacher and student.
+  :func:`fit_softmax_regression` trains the simplest such classifier by
+  gradient descent on the cross entropy (the chapter on cross entropy uses
+  it to show what hard and soft labels do to the loss).
 * **KL-regularised policies.** :func:`kl_regularized_policy`, the maximiser
   :math:`\pi^* \propto \pi_{\mathrm{ref}}\, e^{r/\beta}` of
   :math:`\mathbb E_\pi[r] - \beta D(\pi \,\|\, \pi_{\mathrm{ref}})`;
@@ -56,11 +59,13 @@ __all__ = [
     "DistillationLoss",
     "Frontier",
     "MLPClassifier",
+    "SoftmaxFit",
     "arithmetic_decode",
     "arithmetic_encode",
     "code_length",
     "compressed_bits_per_char",
     "distillation_loss",
+    "fit_softmax_regression",
     "kl_regularized_policy",
     "load_paradise_lost",
     "policy_frontier",
@@ -872,6 +877,121 @@ def _softmax(z: np.ndarray, t: float, axis: int = -1) -> np.ndarray:
     np.exp(e, out=e)
     e /= e.sum(axis=axis, keepdims=True)
     return e
+
+
+class SoftmaxFit(NamedTuple):
+    """What :func:`fit_softmax_regression` returns."""
+
+    #: The fitted model's class probabilities, shaped like ``labels``.
+    probs: np.ndarray
+    #: Mean cross entropy (nats) before each recorded step's update:
+    #: shape ``(len(record),)``, or ``(len(record), D)`` for ``D`` label sets.
+    losses: np.ndarray
+    #: The weights, shape ``(F, K)``, or ``(F, D, K)``.
+    weights: np.ndarray
+
+
+def fit_softmax_regression(
+    features: ArrayLike,
+    labels: ArrayLike,
+    *,
+    steps: int = 3000,
+    rate: float = 0.5,
+    record: Sequence[int] = (),
+) -> SoftmaxFit:
+    r"""Softmax regression fitted by gradient descent on the mean cross entropy.
+
+    The model gives example :math:`i` (features :math:`x_i`) the class
+    probabilities :math:`q_i = \mathrm{softmax}(W^\top x_i)`; starting from
+    :math:`W = 0`, each step moves the weights against the gradient of
+
+    .. math::
+
+        L(W) = \frac1N \sum_i H(p_i, q_i), \qquad
+        \nabla_W L = \frac1N \sum_i x_i (q_i - p_i)^\top ,
+
+    :math:`W \leftarrow W - \eta \nabla_W L`, where :math:`p_i` is the
+    label of example :math:`i` as a distribution over the classes (one-hot,
+    or soft). :math:`L` is convex in :math:`W`, and equals the mean of
+    :math:`H(p_i) + D(p_i \,\|\, q_i)`, so the fit lowers the divergence
+    from the labels to the model. Losses are in nats.
+
+    Parameters
+    ----------
+    features : array_like, shape (N, F)
+        Finite features, one row per example; add a column of ones for a
+        bias.
+    labels : array_like, shape (N, K) or (N, D, K)
+        Distributions over ``K`` classes. With ``D`` sets of labels, ``D``
+        independent models are trained at once on the same features.
+    steps : int, optional
+        Gradient steps, at least 1.
+    rate : float, optional
+        Step size :math:`\eta > 0`.
+    record : sequence of int, optional
+        Steps (from 1 to ``steps``) at which the loss is recorded, before
+        that step's update.
+
+    Returns
+    -------
+    SoftmaxFit
+        ``probs`` (shaped like ``labels``), ``losses`` at the ``record``
+        steps, ``weights``.
+
+    Examples
+    --------
+    Two examples, one feature and a bias, one-hot labels: the loss falls
+    from :math:`\log 2` nats (uniform predictions at :math:`W = 0`).
+
+    >>> import numpy as np
+    >>> from kltools.mlkl import fit_softmax_regression
+    >>> X = np.array([[1.0, 1.0], [-1.0, 1.0]])
+    >>> fit = fit_softmax_regression(X, np.eye(2), steps=200, record=[1, 200])
+    >>> fit.losses.round(4)
+    array([0.6931, 0.0051])
+    >>> bool(fit.probs[0, 0] > 0.97)
+    True
+    """
+    X = as_finite(features, "features")
+    if X.ndim != 2:
+        raise ValueError(f"features must be 2-D (examples, features), got {X.shape}")
+    y = as_finite(labels, "labels")
+    if y.ndim not in (2, 3) or y.shape[0] != X.shape[0]:
+        raise ValueError(
+            f"labels must have shape (N, K) or (N, D, K) with N = {X.shape[0]}"
+            f" examples, got {y.shape}"
+        )
+    (stack,), _ = checked_distributions(
+        [y.reshape(X.shape[0], -1, y.shape[-1])], ["labels"], -1
+    )
+    stack = stack.reshape(X.shape[0], -1, y.shape[-1])
+    steps = _integer(steps, "steps", 1)
+    eta = float(as_positive(rate, "rate"))
+    marks = set()
+    for r in record:
+        r = _integer(r, "record", 1)
+        if r > steps:
+            raise ValueError(f"record holds step {r}, after the last step ({steps})")
+        marks.add(r)
+    n, d, k = stack.shape
+    W = np.zeros((X.shape[1], d * k))
+    losses = []
+    for step in range(1, steps + 1):
+        probs = _softmax((X @ W).reshape(n, d, k), 1.0)
+        if step in marks:
+            with np.errstate(divide="ignore"):
+                logq = np.log(probs)
+            terms = np.where(stack > 0, stack * logq, 0.0)
+            losses.append(-terms.sum(axis=-1).mean(axis=0))
+        W -= eta * (X.T @ (probs - stack).reshape(n, d * k)) / n
+    probs = _softmax((X @ W).reshape(n, d, k), 1.0)
+    shape_w = (X.shape[1], k) if y.ndim == 2 else (X.shape[1], d, k)
+    out = np.array(losses).reshape(len(losses), d)
+    return SoftmaxFit(
+        probs.reshape(y.shape),
+        out[:, 0] if y.ndim == 2 else out,
+        W.reshape(shape_w),
+    )
 
 
 class DistillationLoss(NamedTuple):

@@ -521,3 +521,79 @@ def test_kl_policy_explorable_numbers():
         explore.kl_policy(reward=(0, 0, 0, 0, 2))
     with pytest.raises(ValueError, match="labels must name the 5 responses"):
         explore.kl_policy(labels=["a"])
+
+
+# --- softmax regression (chapter 03) ---------------------------------------------
+
+
+def _soft_problem(rng, n=60, k=3):
+    X = np.hstack([rng.normal(size=(n, 2)), np.ones((n, 1))])
+    labels = rng.dirichlet(np.ones(k), size=n)  # soft labels: a finite optimum
+    return X, labels
+
+
+def _mean_ce(X, labels, w):
+    """The loss of weights ``w`` (F, K), computed independently of mlkl."""
+    z = X @ w
+    logq = z - z.max(axis=1, keepdims=True)
+    logq -= np.log(np.exp(logq).sum(axis=1, keepdims=True))
+    return float(-(labels * logq).sum(axis=1).mean())
+
+
+def test_softmax_regression_reaches_the_optimum_found_by_scipy(rng):
+    X, labels = _soft_problem(rng)
+    fit = mlkl.fit_softmax_regression(
+        X, labels, steps=20_000, rate=1.0, record=[20_000]
+    )
+    best = minimize(
+        lambda w: _mean_ce(X, labels, w.reshape(3, 3)),
+        np.zeros(9),
+        method="BFGS",
+        options={"gtol": 1e-12},
+    )
+    assert fit.losses[0] == pytest.approx(best.fun, abs=1e-9)
+    assert _mean_ce(X, labels, fit.weights) == pytest.approx(best.fun, abs=1e-9)
+    # the optimum's loss is the labels' entropy plus the divergence left over
+    h = kt.entropy(labels, base=math.e).mean()
+    d = kt.kl_divergence(labels, fit.probs, base=math.e).mean()
+    assert h + d == pytest.approx(_mean_ce(X, labels, fit.weights), rel=1e-12)
+
+
+def test_softmax_regression_records_the_loss_before_each_step(rng):
+    X, labels = _soft_problem(rng)
+    record = [1, 2, 7, 50]
+    fit = mlkl.fit_softmax_regression(X, labels, steps=50, rate=0.5, record=record)
+    assert fit.losses[0] == pytest.approx(math.log(3))  # W = 0: uniform predictions
+    for r, loss in zip(record[1:], fit.losses[1:], strict=True):
+        before = mlkl.fit_softmax_regression(X, labels, steps=r - 1, rate=0.5)
+        assert loss == pytest.approx(_mean_ce(X, labels, before.weights), rel=1e-12)
+    assert np.all(np.diff(fit.losses) < 0)  # a convex loss, a small enough step
+
+
+def test_softmax_regression_trains_label_sets_independently(rng):
+    X, labels = _soft_problem(rng)
+    other = np.eye(3)[rng.integers(0, 3, len(X))]
+    both = mlkl.fit_softmax_regression(
+        X, np.stack([labels, other], axis=1), steps=300, record=[1, 300]
+    )
+    assert both.probs.shape == (len(X), 2, 3) and both.losses.shape == (2, 2)
+    for j, lab in enumerate([labels, other]):
+        one = mlkl.fit_softmax_regression(X, lab, steps=300, record=[1, 300])
+        np.testing.assert_allclose(both.probs[:, j], one.probs, rtol=1e-12)
+        np.testing.assert_allclose(both.losses[:, j], one.losses, rtol=1e-12)
+
+
+def test_softmax_regression_refuses_bad_input(rng):
+    X, labels = _soft_problem(rng)
+    with pytest.raises(ValueError, match="features must be 2-D"):
+        mlkl.fit_softmax_regression(X[:, 0], labels)
+    with pytest.raises(ValueError, match="labels must have shape"):
+        mlkl.fit_softmax_regression(X, labels[:-1])
+    with pytest.raises(ValueError, match="labels sums to"):
+        mlkl.fit_softmax_regression(X, 2 * labels)
+    with pytest.raises(ValueError, match="steps must be >= 1"):
+        mlkl.fit_softmax_regression(X, labels, steps=0)
+    with pytest.raises(ValueError, match="rate must be > 0"):
+        mlkl.fit_softmax_regression(X, labels, rate=0.0)
+    with pytest.raises(ValueError, match="record holds step 11"):
+        mlkl.fit_softmax_regression(X, labels, steps=10, record=[11])
