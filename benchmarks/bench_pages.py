@@ -71,6 +71,8 @@ LAUNCH_ARGS = [  # as tests/test_site.py
     "--disable-component-update",
     "--disable-sync",
 ]
+#: No host resolves but localhost: a request off the site fails at once.
+OFFLINE_ARGS = ["--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
 MB = 1e6
 #: The goals of issue 18.
 GOAL_CH01 = 3.0 * MB
@@ -276,7 +278,6 @@ def measure(browser, site: Site, name: str, *, slow: bool = False) -> dict:
         )
     urls: dict[str, str] = {}
     received: dict[str, float] = {}
-    offsite: list[str] = []
     errors: list[str] = []
     cdp.on(
         "Network.requestWillBeSent",
@@ -287,14 +288,10 @@ def measure(browser, site: Site, name: str, *, slow: bool = False) -> dict:
         lambda e: received.__setitem__(e["requestId"], e["encodedDataLength"]),
     )
 
-    def route(r):
-        if r.request.url.startswith((site.base, "data:", "blob:")):
-            r.continue_()
-        else:
-            offsite.append(r.request.url)
-            r.abort()
-
-    page.route("**/*", route)
+    # Requests are not intercepted (routing every request through Playwright
+    # would add its own delay to each): the browser is launched with no host
+    # but localhost resolvable (OFFLINE_ARGS), so a request off the site fails
+    # at once, and the DevTools events above say which URLs were asked for.
     page.on("console", lambda m: m.type == "error" and errors.append(m.text))
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.add_init_script(TIMING_JS)
@@ -313,6 +310,9 @@ def measure(browser, site: Site, name: str, *, slow: bool = False) -> dict:
     t = page.evaluate("window.__kl_t")
     responds = [r for r in page.evaluate(RESPONDS_JS) if r is not None]
     context.close()
+    offsite = [
+        u for u in urls.values() if not u.startswith((site.base, "data:", "blob:"))
+    ]
     sizes = {urls[k]: v for k, v in received.items() if k in urls}
     sizes = {u: v for u, v in sizes.items() if not u.startswith(("data:", "blob:"))}
     live = max(t["live"]) / 1000 if n_live and t["live"] else None
@@ -436,7 +436,9 @@ def main(argv=None) -> int:
         names = sorted(p.stem for p in (args.baseline / "notebooks").glob("*.html"))
         base = Site(args.baseline, [f"notebooks/{n}" for n in names])
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM, args=LAUNCH_ARGS + OFFLINE_ARGS
+        )
         bres = None
         if base is not None:
             bres = {"pages": {n: measure(browser, base, n) for n in base.pages}}

@@ -1,6 +1,6 @@
 """Lean pages (issue 18): what the reader's browser no longer has to fetch or run.
 
-Six changes to the built site, each behind a config value (defaults below;
+Seven changes to the built site, each behind a config value (defaults below;
 set one in ``_config.yml``'s ``sphinx.config`` to go back):
 
 ``kl_prerender_math``
@@ -52,6 +52,14 @@ set one in ``_config.yml``'s ``sphinx.config`` to go back):
     the page has loaded and the browser is idle (``kl-a11y.js`` then sets
     ``data-kl-idle`` on the root element): after that the page is laid out
     as usual, so nothing shifts while the reader scrolls.
+``kl_theme_scripts_later``
+    When True (the default), the theme's two deferred scripts (Bootstrap and
+    ``pydata-sphinx-theme.js``, about 0.25 s of main-thread work at start-up:
+    the sidebar's scroll position, the table of contents' highlighting, the
+    colour-mode and search buttons) run once the explorables have rendered
+    and a frame has been drawn, instead of before: an explorable can be used
+    that much sooner. The theme's colour mode is set by its inline script in
+    the page's head, as before, so nothing flashes.
 
 The pages are rewritten once all are written (``build-finished``), so a rebuild
 that writes only some pages leaves the others as they were, already lean; a
@@ -92,6 +100,40 @@ SEARCH_JS = re.compile(
     r'[ \t]*<script src="[^"]*(?:_static/searchtools\.js|_static/language_data\.js'
     r'|searchindex\.js)"></script>\n?'
 )
+THEME_JS = re.compile(
+    r'[ \t]*<script defer src="([^"]*scripts/(?:bootstrap|pydata-sphinx-theme)\.js'
+    r'[^"]*)"></script>\n?'
+)
+#: Runs the theme's scripts (``srcs``, in order) once the explorables have
+#: rendered (``window.klWidgets``, kl-widgets.js) and a frame has been drawn.
+THEME_LATER = """<script>
+// kl_lean.py: the theme's scripts, once the explorables are live
+document.addEventListener("DOMContentLoaded", function () {
+  var srcs = %s;
+  var run = function () {
+    srcs.forEach(function (src) {
+      var s = document.createElement("script");
+      s.src = src;
+      s.async = false;
+      document.body.append(s);
+    });
+  };
+  var later = function () {
+    requestAnimationFrame(function () { setTimeout(run, 0); });
+  };
+  Promise.resolve(window.klWidgets).then(later, later);
+});
+</script>
+"""
+
+
+def _theme_scripts_later(text: str) -> str:
+    """Replace the theme's deferred scripts by :data:`THEME_LATER`."""
+    srcs = [m.group(1) for m in THEME_JS.finditer(text)]
+    if not srcs or "kl-widgets.js" not in text:
+        return text
+    text = THEME_JS.sub("", text)
+    return text.replace("</body>", THEME_LATER % json.dumps(srcs) + "</body>", 1)
 
 
 def _math_scripts(app, pagename, templatename, context, doctree):
@@ -250,7 +292,10 @@ def _subset_fontawesome(app, pages: list[str]) -> None:
     # build (the old widget manager held 1,700 icon names) must not count
     named = "\n".join(pages)
     for path in static.rglob("*.js"):
-        if path.name != "fontawesome.js" and path.name in named:
+        loaded = re.search(  # a src, href or import naming the file
+            r"[\"'][^\"'\s]*/" + re.escape(path.name) + r"(?:\?[^\"']*)?[\"']", named
+        )
+        if path.name != "fontawesome.js" and loaded:
             text = path.read_text(encoding="utf-8", errors="ignore")
             names.update(re.findall(r"\bfa-[a-z0-9-]+", text))
     used.update(by_class[n] for n in names if n in by_class)
@@ -344,8 +389,13 @@ def _lean_pages(app, exception):
     search_page = outdir / "search.html"
     todo: list[tuple[Path, str, list, list]] = []
     texts: list[str] = []
+    # pages of this build's documents: not a page left in the output folder
+    # by an older build (a chapter since renamed), whose icons do not count
+    current = set(app.env.all_docs) | {"genindex", "search", "index", "py-modindex"}
     for path in sorted(outdir.rglob("*.html")):
         if "_static" in path.relative_to(outdir).parts:
+            continue
+        if path.relative_to(outdir).with_suffix("").as_posix() not in current:
             continue
         text = path.read_text(encoding="utf-8")
         new = text
@@ -355,6 +405,8 @@ def _lean_pages(app, exception):
             new = SEARCH_JS.sub("", new)
         if app.config.kl_widget_modules:
             new = _widget_modules(outdir, path, new)
+        if app.config.kl_theme_scripts_later:
+            new = _theme_scripts_later(new)
         texts.append(new)  # with the names of the page's widget modules
         maths, spans = [], []
         if app.config.kl_prerender_math:
@@ -429,6 +481,7 @@ def setup(app):
     app.add_config_value("kl_widget_modules", True, "html", types=[bool])
     app.add_config_value("kl_search_everywhere", False, "html", types=[bool])
     app.add_config_value("kl_lazy_layout", True, "html", types=[bool])
+    app.add_config_value("kl_theme_scripts_later", True, "html", types=[bool])
     app.connect("builder-inited", _lazy_layout)
     app.connect("html-page-context", _math_scripts, priority=900)
     app.connect("build-finished", _lean_pages)
