@@ -131,7 +131,8 @@ def test_no_serious_accessibility_violations(browser, base_url, axe_source, name
         assert not dark, f"axe, dark theme: {json.dumps(dark, indent=1)}"
         # the explorables follow the theme: no light slab on a dark page
         slabs = p.page.evaluate(
-            "() => [...document.querySelectorAll('.kl-explorable .kle-plot')]"
+            "() => [...document.querySelectorAll('.kl-explorable .kle-plot,"
+            " .widget-subarea:has(> .kl-explorable, > .kl-answer)')]"
             ".map(s => getComputedStyle(s).backgroundColor)"
             ".filter(c => c !== 'rgba(0, 0, 0, 0)' && c !== 'transparent')"
         )

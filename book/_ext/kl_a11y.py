@@ -17,7 +17,9 @@ axe-core in ``tests/test_a11y.py``:
 - links inside admonitions and proof boxes get a colour with at least 4.5:1
   contrast on their tinted background, the page prints light whatever the
   reader's theme, and buttons such as "Click to hide" are not printed
-  (``kl_a11y/kl-a11y.css``, ``kl_a11y/kl-a11y.js``).
+  (``kl_a11y/kl-a11y.css``, ``kl_a11y/kl-a11y.js``);
+- in the dark theme the explorables and answer boxes lose the light slab
+  the theme puts under every widget (they follow the theme themselves).
 """
 
 from __future__ import annotations
