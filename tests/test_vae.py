@@ -75,6 +75,16 @@ def test_load_digits_shape_range_labels(digits):
     assert np.bincount(y).min() >= 170  # about 180 of each digit
 
 
+def test_load_digits_is_scikit_learns_data(digits):
+    """Read from scikit-learn's file without importing it: the same arrays."""
+    from sklearn.datasets import load_digits as sk_load_digits
+
+    X, y = digits
+    bunch = sk_load_digits()
+    np.testing.assert_array_equal(X, bunch.data / 16.0)
+    np.testing.assert_array_equal(y, bunch.target)
+
+
 # ------------------------------------------------------------ gradients
 
 
