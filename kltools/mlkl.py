@@ -51,7 +51,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ._validation import as_finite, as_positive, checked_distributions
-from .discrete import entropy, kl_divergence
+from .discrete import cross_entropy, entropy, kl_divergence
 
 __all__ = [
     "PARADISE_LOST",
@@ -979,10 +979,7 @@ def fit_softmax_regression(
     for step in range(1, steps + 1):
         probs = _softmax((X @ W).reshape(n, d, k), 1.0)
         if step in marks:
-            with np.errstate(divide="ignore"):
-                logq = np.log(probs)
-            terms = np.where(stack > 0, stack * logq, 0.0)
-            losses.append(-terms.sum(axis=-1).mean(axis=0))
+            losses.append(cross_entropy(stack, probs, base=math.e).mean(axis=0))
         W -= eta * (X.T @ (probs - stack).reshape(n, d * k)) / n
     probs = _softmax((X @ W).reshape(n, d, k), 1.0)
     shape_w = (X.shape[1], k) if y.ndim == 2 else (X.shape[1], d, k)
