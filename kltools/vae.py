@@ -188,9 +188,11 @@ def _blas_threads(limit: int | None) -> Iterator[None]:
 # elementwise pieces, written so that nothing overflows
 
 
-def _sigmoid(t: np.ndarray) -> np.ndarray:
+def _sigmoid(t: np.ndarray, e: np.ndarray | None = None) -> np.ndarray:
     # 1 / (1 + e^-t) for t >= 0 and e^t / (1 + e^t) for t < 0: e^-|t| <= 1.
-    e = np.exp(-np.abs(t))
+    # ``e`` is e^-|t| when the caller has it already.
+    if e is None:
+        e = np.exp(-np.abs(t))
     return np.where(t >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
@@ -220,10 +222,17 @@ def _scale_by_act_grad(d: np.ndarray, out: np.ndarray, name: str) -> np.ndarray:
     return d
 
 
-def _bernoulli_log_lik(x: np.ndarray, logits: np.ndarray) -> np.ndarray:
-    """``sum_i x_i log s(l_i) + (1 - x_i) log(1 - s(l_i))`` per row, stably."""
+def _bernoulli_log_lik(
+    x: np.ndarray, logits: np.ndarray, e: np.ndarray | None = None
+) -> np.ndarray:
+    """``sum_i x_i log s(l_i) + (1 - x_i) log(1 - s(l_i))`` per row, stably.
+
+    ``e`` is ``e^-|l|`` when the caller has it already (it also serves
+    :func:`_sigmoid`)."""
     # = x l - softplus(l), softplus(l) = max(l, 0) + log1p(e^-|l|)
-    softplus = np.maximum(logits, 0.0) + np.log1p(np.exp(-np.abs(logits)))
+    if e is None:
+        e = np.exp(-np.abs(logits))
+    softplus = np.maximum(logits, 0.0) + np.log1p(e)
     return (x * logits - softplus).sum(axis=1)
 
 
@@ -520,11 +529,8 @@ class VAE:
             z = mu + std * eps
             g = _act(z @ p["dec_W"] + p["dec_b"], act)
             logits = g @ p["out_W"] + p["out_b"]
-            # e^-|l| serves both the log likelihood and the sigmoid below
-            # (the same arithmetic as _bernoulli_log_lik and _sigmoid)
-            e = np.exp(-np.abs(logits))
-            softplus = np.maximum(logits, 0.0) + np.log1p(e)
-            recon = float(np.mean((X * logits - softplus).sum(axis=1)))
+            e = np.exp(-np.abs(logits))  # for the sigmoid below too
+            recon = float(np.mean(_bernoulli_log_lik(X, logits, e)))
         if not (math.isfinite(recon) and np.isfinite(std).all()):
             raise FloatingPointError(
                 "the ELBO is no longer finite: the weights diverged; "
@@ -534,8 +540,7 @@ class VAE:
         kl_rows = 0.5 * (mu * mu + np.expm1(log_var) - log_var).sum(axis=-1)
         kl = float(np.mean(np.maximum(kl_rows, 0.0)))
         # backward: d(loss)/d(logits) of the Bernoulli negative log likelihood
-        sig = np.where(logits >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-        d_logits = (sig - X) / n
+        d_logits = (_sigmoid(logits, e) - X) / n
         grads = {
             "out_W": g.T @ d_logits,
             "out_b": d_logits.sum(axis=0),
