@@ -115,6 +115,8 @@ PARTS = [
         r"vendor/(require|html-manager|anywidget|widgets-config)",
     ),
     ("widgets: kl-widgets.js", r"kl-widgets\.js"),
+    ("stylesheets, in one bundle (theme's included)", r"kl-bundle/.*\.css$"),
+    ("head scripts, in one bundle", r"kl-bundle/.*\.js$"),
     ("Font Awesome JavaScript", r"fontawesome\.js"),
     ("Font Awesome web fonts", r"fontawesome/webfonts/"),
     (

@@ -118,11 +118,18 @@ def settle(page):
         timeout=15000,
     )
     page.wait_for_load_state("networkidle")
+    # the head scripts' DOMContentLoaded work, which waits for the explorables
+    # (kl_lean.py's kl_ready_later)
+    page.wait_for_function(
+        "document.documentElement.getAttribute('data-kl-ready') !== 'pending'",
+        timeout=15000,
+    )
     # once the page is idle, kl-a11y.js ends the lazy layout of the sections
     # (kl-lean.css) and gives scrolling boxes their tab stops
     page.wait_for_function(
         "document.documentElement.hasAttribute('data-kl-idle')"
-        " || !document.querySelector('script[src*=\"kl-a11y.js\"]')",
+        ' || !document.querySelector(\'script[src*="kl-a11y.js"],'
+        ' script[data-kl-sources*="kl-a11y.js"]\')',
         timeout=15000,
     )
 
@@ -139,6 +146,26 @@ def test_page_loads_clean_and_offline(browser, base_url, name):
             p.page.wait_for_selector(".kl-explorable output[data-value]", timeout=15000)
         assert not p.offsite, f"requests off localhost: {p.offsite}"
         assert not p.errors, f"console errors: {p.errors}"
+    finally:
+        p.close()
+
+
+def test_head_scripts_do_their_work_after_the_explorables(browser, base_url):
+    """The theme's and extensions' DOMContentLoaded work (kl_ready_later) still
+    happens, after the explorables: copy buttons on the code, the colour-mode
+    switch named, Sphinx's helpers set up."""
+    name = next(n for n in explorable_pages() if n.startswith("notebooks/"))
+    p = Page(browser, f"{base_url}/{name}.html")
+    try:
+        settle(p.page)
+        assert p.page.get_attribute("html", "data-kl-ready") == "done"
+        cells = p.page.locator("div.cell div.highlight").count()
+        buttons = p.page.locator("div.cell div.highlight button.copybtn").count()
+        assert cells > 0 and buttons == cells, (cells, buttons)
+        label = p.page.locator(".theme-switch-button").first.get_attribute("aria-label")
+        assert label and label.startswith("Color mode:"), label
+        assert p.page.evaluate("typeof Documentation === 'object'")
+        assert not p.errors, p.errors
     finally:
         p.close()
 

@@ -1,6 +1,6 @@
 """Lean pages (issue 18): what the reader's browser no longer has to fetch or run.
 
-Seven changes to the built site, each behind a config value (defaults below;
+Ten changes to the built site, each behind a config value (defaults below;
 set one in ``_config.yml``'s ``sphinx.config`` to go back):
 
 ``kl_prerender_math``
@@ -60,6 +60,32 @@ set one in ``_config.yml``'s ``sphinx.config`` to go back):
     and a frame has been drawn, instead of before: an explorable can be used
     that much sooner. The theme's colour mode is set by its inline script in
     the page's head, as before, so nothing flashes.
+
+``kl_bundle_assets``
+    When True (the default), the head's stylesheets (a dozen: the theme's,
+    Sphinx's, each extension's, one importing another) become one file, and
+    so does the run of small classic scripts that follows them (Sphinx's,
+    the theme's, the extensions', with the one-line inline settings among
+    them), both in ``_static/kl-bundle/``, named by the hash of their
+    content and in the same order. They block the first paint and the
+    parser, and a chapter waited for them one request at a time: chapter 05
+    made 47 requests before, 19 now. The bundle's tag keeps its sources
+    (``data-kl-sources``), so a later build remakes it from them even on a
+    page it does not rewrite; bundles no page names are removed.
+``kl_ready_later``
+    When True (the default), on a page with explorables, what the bundled
+    head scripts hand to ``DOMContentLoaded`` (copy buttons, toggles, tabs,
+    the theme's observers: 80 ms on a long chapter) runs once the
+    explorables have rendered and a frame has been drawn, in the same order.
+    It used to run in the same task as the explorables' start, so the
+    browser could show neither until both were done. On chapter 15, seven
+    interleaved loads each: live 1.11 s before, 0.97 s after.
+``kl_lazy_images``
+    When True (the default), the figures of a page's article load when they
+    come near the window (``loading="lazy"``, ``decoding="async"``) rather
+    than all at once with the page's scripts, and a PNG gets its width and
+    height, so its box has its size before the file arrives
+    (``kl_lean/kl-images.css`` keeps the proportions in a narrow column).
 
 The pages are rewritten once all are written (``build-finished``), so a rebuild
 that writes only some pages leaves the others as they were, already lean; a
@@ -274,6 +300,8 @@ def _subset_fontawesome(app, pages: list[str]) -> None:
             by_class[name] = int(m.group(1), 16)
     # icons the CSS draws itself: icon characters outside the class rules
     for path in static.rglob("*.css"):
+        if "kl-bundle" in path.parts:
+            continue
         if path == out_css:
             text = css
         else:
@@ -290,8 +318,11 @@ def _subset_fontawesome(app, pages: list[str]) -> None:
             names.update(t for t in cls.split() if t.startswith("fa-"))
     # only scripts a page names: a stale file left in _static by an older
     # build (the old widget manager held 1,700 icon names) must not count
-    named = "\n".join(pages)
+    # (unescaped: a bundle's tag lists its scripts in an attribute)
+    named = html.unescape("\n".join(pages))
     for path in static.rglob("*.js"):
+        if "kl-bundle" in path.parts:
+            continue
         loaded = re.search(  # a src, href or import naming the file
             r"[\"'][^\"'\s]*/" + re.escape(path.name) + r"(?:\?[^\"']*)?[\"']", named
         )
@@ -389,14 +420,7 @@ def _lean_pages(app, exception):
     search_page = outdir / "search.html"
     todo: list[tuple[Path, str, list, list]] = []
     texts: list[str] = []
-    # pages of this build's documents: not a page left in the output folder
-    # by an older build (a chapter since renamed), whose icons do not count
-    current = set(app.env.all_docs) | {"genindex", "search", "index", "py-modindex"}
-    for path in sorted(outdir.rglob("*.html")):
-        if "_static" in path.relative_to(outdir).parts:
-            continue
-        if path.relative_to(outdir).with_suffix("").as_posix() not in current:
-            continue
+    for path in _current_pages(app, outdir):
         text = path.read_text(encoding="utf-8")
         new = text
         if not app.config.kl_fontawesome_js:
@@ -425,11 +449,28 @@ def _lean_pages(app, exception):
             path.write_text(new, encoding="utf-8")
     if app.config.kl_fontawesome_subset:
         _subset_fontawesome(app, texts)
-    if not todo:
-        return
+    if todo:
+        _typeset_pages(outdir, todo)
+
+
+def _current_pages(app, outdir: Path) -> list[Path]:
+    """The pages of this build's documents: not a page left in the output
+    folder by an older build (a chapter since renamed), whose icons do not
+    count and whose bundles need not be kept."""
+    current = set(app.env.all_docs) | {"genindex", "search", "index", "py-modindex"}
+    return [
+        path
+        for path in sorted(outdir.rglob("*.html"))
+        if "_static" not in path.relative_to(outdir).parts
+        and path.relative_to(outdir).with_suffix("").as_posix() in current
+    ]
+
+
+def _typeset_pages(outdir: Path, todo: list) -> None:
+    """Replace the TeX of every page in ``todo`` by MathJax's CommonHTML."""
     result = _typeset([maths for _, _, maths, _ in todo])
     for err in result["errors"]:
-        path, _, maths, _ = todo[err["page"]]
+        path = todo[err["page"]][0]
         logger.warning(
             "TeX error in %s: %s in %r",
             path.relative_to(outdir),
@@ -468,10 +509,13 @@ def _lean_pages(app, exception):
     )
 
 
-def _lazy_layout(app):
-    if app.config.kl_lazy_layout:
+def _lean_css(app):
+    if app.config.kl_lazy_layout or app.config.kl_lazy_images:
         app.config.html_static_path.append(str(STATIC))
+    if app.config.kl_lazy_layout:
         app.add_css_file("kl-lean.css")
+    if app.config.kl_lazy_images:
+        app.add_css_file("kl-images.css")
 
 
 def setup(app):
@@ -482,7 +526,318 @@ def setup(app):
     app.add_config_value("kl_search_everywhere", False, "html", types=[bool])
     app.add_config_value("kl_lazy_layout", True, "html", types=[bool])
     app.add_config_value("kl_theme_scripts_later", True, "html", types=[bool])
-    app.connect("builder-inited", _lazy_layout)
+    app.add_config_value("kl_bundle_assets", True, "html", types=[bool])
+    app.add_config_value("kl_lazy_images", True, "html", types=[bool])
+    app.add_config_value("kl_ready_later", True, "html", types=[bool])
+    app.connect("builder-inited", _lean_css)
     app.connect("html-page-context", _math_scripts, priority=900)
     app.connect("build-finished", _lean_pages)
+    app.connect("build-finished", _bundle_finished, priority=950)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
+
+
+# --- one stylesheet, one script, lazy images ------------------------------------
+
+BUNDLE_DIR = "_static/kl-bundle"
+#: The attribute of a bundle's tag that lists what it was made from, so that a
+#: later build can make it again (a page it does not write keeps its tag).
+SOURCES = "data-kl-sources"
+STYLESHEET = re.compile(r'[ \t]*<link\b(?=[^>]*\brel="stylesheet")[^>]*>\n?')
+SCRIPT = re.compile(r"[ \t]*<script\b([^>]*)>(.*?)</script>\n?", re.S)
+ATTR = re.compile(r'([\w:.-]+)(?:\s*=\s*"([^"]*)")?')
+CSS_IMPORT = re.compile(r"""@import\s+(?:url\(\s*)?(["']?)([^"')\s;]+)\1\s*\)?\s*;""")
+CSS_URL = re.compile(r"""url\(\s*(["']?)([^"')]+)\1\s*\)""")
+ABSOLUTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|/|#)", re.I)
+IMG = re.compile(r"<img\b[^>]*>")
+#: A source map comment names a file next to its script; in a bundle it would
+#: point into the bundle's folder, where there is none.
+SOURCE_MAP = re.compile(r"/\*# sourceMappingURL=[^*]*\*/|//# sourceMappingURL=\S*")
+
+
+def _attrs(tag: str) -> dict[str, str]:
+    """The attributes of an HTML start tag (or of the text inside one)."""
+    inner = re.sub(r"^\s*<\w+|/?>\s*$", "", tag)
+    return {k: html.unescape(v) for k, v in ATTR.findall(inner)}
+
+
+def _local(outdir: Path, page: Path, url: str) -> Path | None:
+    """The file of the site that ``url`` (relative to ``page``) names, if any."""
+    if ABSOLUTE.match(url):
+        return None
+    path = (page.parent / url.split("?", 1)[0].split("#", 1)[0]).resolve()
+    if not path.is_relative_to(outdir.resolve()) or not path.is_file():
+        return None
+    return path
+
+
+def _site_path(outdir: Path, path: Path) -> str:
+    return path.relative_to(outdir.resolve()).as_posix()
+
+
+def _css_text(outdir: Path, path: Path, folder: Path, seen: set[Path]) -> str:
+    """The stylesheet ``path``, its ``@import``s inlined in place (an import
+    comes first in its sheet, so the cascade keeps its order) and its
+    ``url()``s made relative to ``folder``."""
+    if path in seen:
+        return ""
+    seen.add(path)
+
+    def rebased(m):
+        quote, url = m.group(1), m.group(2)
+        if ABSOLUTE.match(url):
+            return m.group(0)
+        cut = min((i for i in (url.find("?"), url.find("#")) if i >= 0), default=None)
+        file, rest = (url, "") if cut is None else (url[:cut], url[cut:])
+        new = os.path.relpath((path.parent / file).resolve(), folder)
+        return f"url({quote}{new.replace(os.sep, '/')}{rest}{quote})"
+
+    def imported(m):
+        inner = _local(outdir, path, m.group(2))
+        return m.group(0) if inner is None else _css_text(outdir, inner, folder, seen)
+
+    text = SOURCE_MAP.sub("", path.read_text(encoding="utf-8"))
+    return CSS_IMPORT.sub(imported, CSS_URL.sub(rebased, text))
+
+
+def _write_bundle(outdir: Path, body: str, suffix: str) -> str:
+    """Write ``body`` under :data:`BUNDLE_DIR`, named by its hash; the name."""
+    name = hashlib.sha256(body.encode("utf-8")).hexdigest()[:16] + suffix
+    target = outdir / BUNDLE_DIR / name
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(body, encoding="utf-8")
+    return name
+
+
+def _next_to(text: str, a, b) -> bool:
+    """Whether match ``b`` follows match ``a`` with only white space between."""
+    return not text[a.end() : b.start()].strip()
+
+
+def _run(text: str, matches: list) -> list:
+    """The leading matches that follow one another with only white space between."""
+    run = matches[:1]
+    for m in matches[1:]:
+        if not _next_to(text, run[-1], m):
+            break
+        run.append(m)
+    return run
+
+
+def _bundle_css(outdir: Path, page: Path, text: str) -> tuple[str, str | None]:
+    """The page with its head's stylesheets in one file; that file's name.
+
+    The head listed a dozen stylesheets (the theme's, Sphinx's, each
+    extension's, one importing another), each a request to wait for before
+    the first paint. Their text is now one file, in the same order.
+    """
+    head = text.find("</head>")
+    links = list(STYLESHEET.finditer(text, 0, head))
+    if not links:
+        return text, None
+    first = _attrs(links[0].group(0))
+    if SOURCES in first:  # bundled by an earlier build: make it again
+        run, hrefs = links[:1], first[SOURCES].split()
+    else:
+        run = [m for m in _run(text, links) if SOURCES not in m.group(0)]
+        hrefs = [_attrs(m.group(0)).get("href", "") for m in run]
+        if any(set(_attrs(m.group(0))) - {"rel", "type", "href"} for m in run):
+            return text, None  # a media query or another attribute: keep as is
+    paths = [_local(outdir, page, h) for h in hrefs]
+    if len(paths) < 2 or None in paths:
+        return text, None
+    folder = (outdir / BUNDLE_DIR).resolve()
+    seen: set[Path] = set()
+    body = "".join(
+        f"/* {_site_path(outdir, p)} */\n{_css_text(outdir, p, folder, seen)}\n"
+        for p in paths
+    )
+    name = _write_bundle(outdir, body, ".css")
+    url = os.path.relpath(folder / name, page.parent.resolve()).replace(os.sep, "/")
+    sources = html.escape(" ".join(hrefs))
+    link = f'<link rel="stylesheet" href="{url}" {SOURCES}="{sources}" />\n'
+    return text[: run[0].start()] + link + text[run[-1].end() :], name
+
+
+def _classic(m) -> tuple[str, str, dict] | None:
+    """``("src", url, other attributes)`` or ``("inline", code, {})`` for a
+    script that runs in order as the page is parsed; None for any other."""
+    attrs = _attrs(m.group(1))
+    if {"async", "defer", "type", "nomodule", SOURCES} & attrs.keys():
+        return None
+    if "src" in attrs:
+        others = {k: v for k, v in attrs.items() if k != "src"}
+        return None if m.group(2).strip() else ("src", attrs["src"], others)
+    return None if attrs else ("inline", m.group(2), {})
+
+
+#: Around the head's bundled scripts (``kl_ready_later``): the work they hand to
+#: DOMContentLoaded (copy buttons, toggles, tabs, the theme's observers; 80 ms
+#: on a long chapter) runs once the explorables have rendered and a frame has
+#: been drawn, in the order it was registered, instead of in the same task as
+#: the explorables, before the browser could show them.
+READY_LATER_START = """// kl_lean.py: DOMContentLoaded work, once explorables are live
+(function () {
+  var add = document.addEventListener, later = [], root = document.documentElement;
+  root.setAttribute("data-kl-ready", "pending");
+  document.addEventListener = function (type, fn, options) {
+    if (type === "DOMContentLoaded" && typeof fn === "function") later.push(fn);
+    else add.call(document, type, fn, options);
+  };
+  window.klReadyLater = function () {
+    document.addEventListener = add;
+    delete window.klReadyLater;
+    add.call(document, "DOMContentLoaded", function (event) {
+      var run = function () {
+        later.forEach(function (fn) {
+          try {
+            fn.call(document, event);
+          } catch (err) {
+            setTimeout(function () { throw err; });
+          }
+        });
+        root.setAttribute("data-kl-ready", "done");
+      };
+      var next = function () {
+        requestAnimationFrame(function () { setTimeout(run, 0); });
+      };
+      Promise.resolve(window.klWidgets).then(next, next);
+    });
+  };
+})();
+;
+"""
+READY_LATER_END = "// kl_lean.py: as usual from here on\nwindow.klReadyLater();\n"
+
+
+def _bundle_scripts(
+    outdir: Path, page: Path, text: str, ready_later: bool = False
+) -> tuple[str, str | None]:
+    """The page with the first run of its head's classic scripts in one file.
+
+    Sphinx's, the theme's and the extensions' small scripts, with the
+    one-line inline settings among them, block the parser one request at a
+    time. They now run from one file, in the same order, with ``;`` between
+    them. An attribute that a script reads from its own tag
+    (``document.currentScript``) moves to the bundle's tag; the run stops
+    before a script whose attributes would clash, and ends on a file.
+    """
+    head = text.find("</head>")
+    scripts = list(SCRIPT.finditer(text, 0, head))
+    run, parts, attrs = [], [], {}
+    for i, m in enumerate(scripts):
+        found = _attrs(m.group(1))
+        if SOURCES in found:  # bundled by an earlier build: make it again
+            run, parts = [m], [tuple(p) for p in json.loads(found[SOURCES])]
+            attrs = {k: v for k, v in found.items() if k not in ("src", SOURCES)}
+            break
+        part = _classic(m)
+        if part is None or part[0] != "src":
+            continue
+        for n in scripts[i:]:
+            part = _classic(n)
+            if part is None or (run and not _next_to(text, run[-1], n)):
+                break
+            if any(attrs.get(k, v) != v for k, v in part[2].items()):
+                break
+            attrs.update(part[2])
+            run.append(n)
+            parts.append(part[:2])
+        while parts[-1][0] == "inline":
+            parts.pop()
+            run.pop()
+        break
+    if sum(kind == "src" for kind, _ in parts) < 2:
+        return text, None
+    pieces = [";\n"]  # no directive prologue: one part's "use strict" stays its own
+    if ready_later:
+        pieces.append(READY_LATER_START)
+    for kind, value in parts:
+        if kind == "inline":
+            pieces.append(f"// inline\n{value}\n;\n")
+            continue
+        path = _local(outdir, page, value)
+        if path is None:
+            return text, None
+        pieces.append(f"// {_site_path(outdir, path)}\n")
+        pieces.append(SOURCE_MAP.sub("", path.read_text(encoding="utf-8")) + "\n;\n")
+    if ready_later:
+        pieces.append(READY_LATER_END)
+    name = _write_bundle(outdir, "".join(pieces), ".js")
+    folder = (outdir / BUNDLE_DIR).resolve()
+    url = os.path.relpath(folder / name, page.parent.resolve()).replace(os.sep, "/")
+    extra = "".join(f' {k}="{html.escape(v)}"' for k, v in attrs.items())
+    sources = html.escape(json.dumps([list(p) for p in parts]))
+    tag = f'<script src="{url}"{extra} {SOURCES}="{sources}"></script>\n'
+    return text[: run[0].start()] + tag + text[run[-1].end() :], name
+
+
+def _png_size(path: Path) -> tuple[int, int] | None:
+    with path.open("rb") as f:
+        head = f.read(24)
+    if head[:8] != b"\x89PNG\r\n\x1a\n" or head[12:16] != b"IHDR":
+        return None
+    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+
+
+def _lazy_images(outdir: Path, page: Path, text: str) -> str:
+    """The article's images load when they come near the window.
+
+    A chapter's figures (up to eight PNGs) were fetched at once with the
+    page's scripts and stylesheets, competing with them for the
+    connections. Each now has ``loading="lazy"`` and ``decoding="async"``;
+    a PNG also gets its width and height, so the space it takes is known
+    before it arrives (``kl-images.css`` keeps its aspect ratio where the
+    column is narrower).
+    """
+    start = text.find('<article class="bd-article"')
+    if start < 0:
+        return text
+
+    def lazy(m):
+        tag = m.group(0)
+        attrs = _attrs(tag)
+        if "loading" in attrs:
+            return tag
+        add = ' loading="lazy" decoding="async"'
+        path = _local(outdir, page, attrs.get("src", ""))
+        size = _png_size(path) if path and path.suffix == ".png" else None
+        if size and not {"width", "height"} & attrs.keys():
+            add += f' width="{size[0]}" height="{size[1]}"'
+        end = len(tag) - (2 if tag.endswith("/>") else 1)
+        return tag[:end].rstrip() + add + " " + tag[end:]
+
+    end = text.find("</article>", start)
+    end = len(text) if end < 0 else end
+    return text[:start] + IMG.sub(lazy, text[start:end]) + text[end:]
+
+
+def _bundle_finished(app, exception):
+    """Bundles and lazy images, once every other step has written its files:
+    the theme rewrites ``pygments.css`` when the build finishes (priority
+    500), and kl_a11y fixes the pages (900)."""
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir = Path(app.outdir)
+    _bundle_pages(app, outdir, _current_pages(app, outdir))
+
+
+def _bundle_pages(app, outdir: Path, paths: list[Path]) -> None:
+    """Bundles and lazy images on every page; old bundles are removed."""
+    used: set[str] = set()
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        new = text
+        if app.config.kl_bundle_assets:
+            new, css = _bundle_css(outdir, path, new)
+            later = app.config.kl_ready_later and "kl-widgets.js" in new
+            new, js = _bundle_scripts(outdir, path, new, later)
+            used.update(n for n in (css, js) if n)
+        if app.config.kl_lazy_images:
+            new = _lazy_images(outdir, path, new)
+        if new != text:
+            path.write_text(new, encoding="utf-8")
+    folder = outdir / BUNDLE_DIR
+    for old in folder.glob("*") if folder.is_dir() else []:
+        if old.name not in used:
+            old.unlink()
