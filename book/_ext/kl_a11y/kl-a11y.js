@@ -41,31 +41,19 @@
   });
   // Measuring every box lays out the whole page, sections below the window
   // included: do it once the page has loaded and the browser is idle, so it
-  // never delays the explorables or the first screen. Before that, the
-  // sections lose kl-lean.css's lazy layout one by one (data-kl-laid), each
-  // laid out in an idle moment, so that no single task lays out the whole
-  // chapter (most of a second on a long one) while the reader may already
-  // be moving a slider. data-kl-idle marks the end: every section is laid
-  // out for good, and the boxes are measured.
-  var idle = window.requestIdleCallback
-    ? function (f) { window.requestIdleCallback(f, { timeout: 500 }); }
-    : function (f) { setTimeout(f, 0); };
+  // never delays the explorables or the first screen. data-kl-idle marks
+  // that moment; it also ends kl-lean.css's lazy layout of the sections, so
+  // the boxes are measured as laid out for good. (Laying the sections out
+  // one by one, in idle moments of their own, shortened that task, but a
+  // section laid out above the window then moved the scroll position while
+  // the reader might be dragging: tests/test_a11y.py's touch test.)
   window.addEventListener("load", function () {
-    var sections = document.querySelectorAll(".bd-article section > section");
-    var i = 0;
-    var step = function (deadline) {
-      do {
-        if (i >= sections.length) {
-          root.setAttribute("data-kl-idle", "");
-          tabStops();
-          return;
-        }
-        sections[i].setAttribute("data-kl-laid", "");
-        void sections[i++].offsetHeight; // lay it out now, while idle
-      } while (deadline && deadline.timeRemaining() > 20);
-      idle(step);
+    var run = function () {
+      root.setAttribute("data-kl-idle", "");
+      tabStops();
     };
-    idle(step);
+    if (window.requestIdleCallback) window.requestIdleCallback(run, { timeout: 500 });
+    else setTimeout(run, 0);
   });
   document.addEventListener("DOMContentLoaded", function () {
     nameThemeSwitch();
