@@ -599,14 +599,16 @@ def _css_text(outdir: Path, path: Path, folder: Path, seen: set[Path]) -> str:
     return CSS_IMPORT.sub(imported, CSS_URL.sub(rebased, text))
 
 
-def _write_bundle(outdir: Path, body: str, suffix: str) -> str:
-    """Write ``body`` under :data:`BUNDLE_DIR`, named by its hash; the name."""
+def _write_bundle(outdir: Path, page: Path, body: str, suffix: str) -> tuple[str, str]:
+    """Write ``body`` under :data:`BUNDLE_DIR`, named by its hash; the name,
+    and the URL of the file from ``page``."""
     name = hashlib.sha256(body.encode("utf-8")).hexdigest()[:16] + suffix
     target = outdir / BUNDLE_DIR / name
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(body, encoding="utf-8")
-    return name
+    url = os.path.relpath(target.resolve(), page.parent.resolve())
+    return name, url.replace(os.sep, "/")
 
 
 def _next_to(text: str, a, b) -> bool:
@@ -652,8 +654,7 @@ def _bundle_css(outdir: Path, page: Path, text: str) -> tuple[str, str | None]:
         f"/* {_site_path(outdir, p)} */\n{_css_text(outdir, p, folder, seen)}\n"
         for p in paths
     )
-    name = _write_bundle(outdir, body, ".css")
-    url = os.path.relpath(folder / name, page.parent.resolve()).replace(os.sep, "/")
+    name, url = _write_bundle(outdir, page, body, ".css")
     sources = html.escape(" ".join(hrefs))
     link = f'<link rel="stylesheet" href="{url}" {SOURCES}="{sources}" />\n'
     return text[: run[0].start()] + link + text[run[-1].end() :], name
@@ -763,9 +764,7 @@ def _bundle_scripts(
         pieces.append(SOURCE_MAP.sub("", path.read_text(encoding="utf-8")) + "\n;\n")
     if ready_later:
         pieces.append(READY_LATER_END)
-    name = _write_bundle(outdir, "".join(pieces), ".js")
-    folder = (outdir / BUNDLE_DIR).resolve()
-    url = os.path.relpath(folder / name, page.parent.resolve()).replace(os.sep, "/")
+    name, url = _write_bundle(outdir, page, "".join(pieces), ".js")
     extra = "".join(f' {k}="{html.escape(v)}"' for k, v in attrs.items())
     sources = html.escape(json.dumps([list(p) for p in parts]))
     tag = f'<script src="{url}"{extra} {SOURCES}="{sources}"></script>\n'
