@@ -76,7 +76,8 @@ def site(tmp_path: Path) -> Path:
     (out / "notebooks").mkdir()
     (static / "basic.css").write_text("p { margin: 0 }\n")
     (static / "styles" / "theme.css").write_text(
-        '@import "../basic.css";\nh1 { color: red }\n'
+        '@import "../basic.css";\nh1 { color: red }\n.nowhere { color: red }\n'
+        ".bd-article img { max-width: 100% }\n"
         "@font-face { src: url(../fonts/a.woff2?x#y) }\n"
         "a { background: url('data:image/svg+xml;utf8,<svg/>') }\n"
         "/*# sourceMappingURL=theme.css.map*/\n"
@@ -107,6 +108,7 @@ def _run(out: Path, **config) -> None:
         "kl_bundle_assets": True,
         "kl_lazy_images": True,
         "kl_ready_later": True,
+        "kl_prune_css": True,
         **config,
     }
     app = types.SimpleNamespace(config=types.SimpleNamespace(**options))
@@ -138,6 +140,8 @@ def test_stylesheets_become_one_in_order_with_imports_and_urls_rebased(site):
     assert "url(../fonts/c.woff)" in body
     assert "url(https://e.org/x.png)" in body
     assert "url('data:image/svg+xml;utf8,<svg/>')" in body
+    # a rule that no page or script can match is left out; used ones stay
+    assert ".nowhere" not in body and ".bd-article img" in body
     # pages at different depths share one bundle
     _, css_root = _bundle(site, site / "index.html", ".css")
     assert css_root == css
@@ -240,11 +244,66 @@ def test_article_images_load_lazily_with_their_size(site):
     assert "loading" not in logo  # outside the article: the theme's, at the top
 
 
+def _pruned(tmp_path: Path, css: str, page: str, script: str = "") -> str:
+    (tmp_path / "page.html").write_text(page)
+    (tmp_path / "tool.js").write_text(script)
+    return kl_lean._CssPruner(tmp_path)(css)
+
+
+@pytest.mark.parametrize(
+    ("css", "kept"),
+    [
+        (".used { a: 1 }", True),
+        (".unused { a: 1 }", False),
+        (".used, .unused { a: 1 }", True),  # one selector that can match keeps it
+        ("p.unused { a: 1 }", False),
+        ("p { a: 1 }", True),  # elements, attributes, pseudo-classes: kept
+        ("[data-theme=dark] .used:hover { a: 1 }", True),
+        ("#main .used { a: 1 }", True),
+        ("#nav .used { a: 1 }", False),
+        (".used:not(.unused) { a: 1 }", True),  # functional pseudo-classes: kept
+        (".unused:is(p) { a: 1 }", True),
+        (".kind-object { a: 1 }", True),  # a script builds "kind-" + name
+        (".bs-tooltip-end { a: 1 }", True),  # `bs-${name}-end`
+        (".unused-kind { a: 1 }", False),
+        ("@font-face { font-family: X; src: url(x.woff) }", True),
+        ("@keyframes spin { from { a: 1 } }", True),
+    ],
+)
+def test_css_pruning_keeps_every_rule_a_page_can_match(tmp_path, css, kept):
+    page = '<main id="main"><p class="used">Some words.</p></main>'
+    script = 'el.classList.add("kind-" + kind); x = `bs-${name}-end`;'
+    out = _pruned(tmp_path, css, page, script)
+    assert (out.strip() == css) is kept, out
+
+
+def test_css_pruning_looks_inside_media_blocks_and_keeps_licences(tmp_path):
+    css = (
+        "/*! Licence: keep me */\n/* a note */\n"
+        "@media print { .unused { a: 1 } .used { b: 2 } }\n"
+        "@media (min-width: 1px) { .unused { a: 1 } }\n"
+        "@supports (display: grid) { p { c: 3 } }\n"
+    )
+    out = _pruned(tmp_path, css, '<p class="used">x</p>')
+    assert "/*! Licence: keep me */" in out and "a note" not in out
+    assert re.search(r"@media print \{\s*\.used \{ b: 2 \}\s*\}", out)
+    assert "min-width" not in out and ".unused" not in out
+    assert "@supports (display: grid)" in out and "p { c: 3 }" in out
+
+
 def test_switched_off_nothing_changes(site):
     before = (site / "notebooks" / "ch.html").read_text()
     _run(site, kl_bundle_assets=False, kl_lazy_images=False)
     assert (site / "notebooks" / "ch.html").read_text() == before
     assert not (site / "_static" / "kl-bundle").exists()
+    _run(site, kl_prune_css=False)
+    _, css = _bundle(site, site / "notebooks" / "ch.html", ".css")
+    assert ".nowhere" in css.read_text()
+
+
+#: The stylesheet bundle blocks the first paint: 474 kB with every rule the
+#: theme ships, 194 kB with only those a page can match (kl_prune_css).
+CSS_BUDGET = 250_000
 
 
 @pytest.mark.book
@@ -254,6 +313,7 @@ def test_book_bundles_every_page():
     if not (HTML / "index.html").exists():
         pytest.fail(f"no built site in {HTML}: run `make book` first")
     problems = []
+    prune = kl_lean._CssPruner(HTML)
     for name in toc_files():
         page = HTML / f"{name}.html"
         head = page.read_text(encoding="utf-8").split("</head>", 1)[0]
@@ -264,14 +324,18 @@ def test_book_bundles_every_page():
             continue
         css = (page.parent / sheets[0]).resolve()
         # made from the sources as they are now (the theme rewrites
-        # pygments.css as the build finishes: the bundle must come after)
+        # pygments.css as the build finishes: the bundle must come after),
+        # less the rules no page can match
         link = re.search(r"<link\b[^>]*kl-bundle/[^>]*>", head).group(0)
         hrefs = html.unescape(re.search(r'data-kl-sources="([^"]*)"', link).group(1))
-        for href in hrefs.split():
-            source = kl_lean._local(HTML, page, href)
-            text = kl_lean._css_text(HTML, source, css.parent, set())
-            if text not in css.read_text():
-                problems.append(f"{name}: {css.name} holds an old {source.name}")
+        made = prune(kl_lean._css_body(HTML, page, hrefs.split()))
+        if made != css.read_text():
+            problems.append(f"{name}: {css.name} is not made from its sources now")
+        if css.stat().st_size > CSS_BUDGET:
+            problems.append(
+                f"{name}: {css.name} weighs {css.stat().st_size / 1e3:.0f} kB,"
+                f" over {CSS_BUDGET / 1e3:.0f} kB: a rule no page uses came back?"
+            )
         for url in re.findall(
             r"url\(\s*[\"']?([^\"')]+\.(?:woff2?|ttf))", css.read_text()
         ):
