@@ -656,10 +656,10 @@ class _CssPruner:
     ``:has(...)``) are always kept, and so is every at-rule that is not a
     ``@media``, ``@supports``, ``@layer`` or ``@container`` block (fonts,
     keyframes, imports); those blocks are pruned inside. What is kept is
-    copied as it was written. The test is on words,
-    so it keeps more than it needs to (a class named like a word of the
-    prose stays), never less: what is dropped is named nowhere in the site.
-    Most of it is Bootstrap's, which the theme ships whole.
+    copied as it was written. The test is on words, so it keeps more than
+    it needs to (a class named like a word of the prose stays), never less:
+    what is dropped is named nowhere in the site. Most of it is Bootstrap's,
+    which the theme ships whole.
     """
 
     BLOCKS = ("media", "supports", "layer", "container")
