@@ -112,6 +112,7 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
+import tinycss2
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
@@ -310,7 +311,7 @@ def _subset_fontawesome(app, pages: list[str]) -> None:
             by_class[name] = int(m.group(1), 16)
     # icons the CSS draws itself: icon characters outside the class rules
     for path in static.rglob("*.css"):
-        if "kl-bundle" in path.parts:
+        if _bundled(path):
             continue
         if path == out_css:
             text = css
@@ -331,7 +332,7 @@ def _subset_fontawesome(app, pages: list[str]) -> None:
     # (unescaped: a bundle's tag lists its scripts in an attribute)
     named = html.unescape("\n".join(pages))
     for path in static.rglob("*.js"):
-        if "kl-bundle" in path.parts:
+        if _bundled(path):
             continue
         loaded = re.search(  # a src, href or import naming the file
             r"[\"'][^\"'\s]*/" + re.escape(path.name) + r"(?:\?[^\"']*)?[\"']", named
@@ -565,6 +566,11 @@ IMG = re.compile(r"<img\b[^>]*>")
 SOURCE_MAP = re.compile(r"/\*# sourceMappingURL=[^*]*\*/|//# sourceMappingURL=\S*")
 
 
+def _bundled(path: Path) -> bool:
+    """Whether ``path`` is a bundle, made from other files of the site."""
+    return path.parent.name == BUNDLE_DIR.rsplit("/", 1)[-1]
+
+
 def _attrs(tag: str) -> dict[str, str]:
     """The attributes of an HTML start tag (or of the text inside one)."""
     inner = re.sub(r"^\s*<\w+|/?>\s*$", "", tag)
@@ -667,11 +673,10 @@ class _CssPruner:
     def __init__(self, outdir: Path):
         words: set[str] = set()
         prefixes: set[str] = set()
-        folder = (outdir / BUNDLE_DIR).resolve()
         for path in sorted(outdir.rglob("*")):
             if path.suffix not in (".html", ".js", ".mjs") or not path.is_file():
                 continue
-            if path.resolve().parent == folder:
+            if _bundled(path):
                 continue  # bundles are made of the files read here
             text = path.read_text(encoding="utf-8", errors="replace")
             words.update(WORD.findall(text))
@@ -693,9 +698,7 @@ class _CssPruner:
         """The text of ``nodes`` (which run from their first start to ``end``
         in ``css``), less the rules that cannot match; kept rules are copied
         as they were written."""
-        import tinycss2
-
-        at = [starts[n.source_line - 1] + n.source_column - 1 for n in nodes] + [end]
+        at = [_offset(starts, n) for n in nodes] + [end]
         out = []
         for node, lo, hi in zip(nodes, at[:-1], at[1:], strict=True):
             piece = css[lo:hi]
@@ -706,14 +709,12 @@ class _CssPruner:
             elif (
                 node.type == "at-rule"
                 and node.lower_at_keyword in self.BLOCKS
-                and node.content is not None
                 and node.content
             ):
                 inner = tinycss2.parse_rule_list(node.content)
                 close = css.rindex("}", lo, hi)
-                first = starts[node.content[0].source_line - 1]
-                first += node.content[0].source_column - 1
-                body = self._rules(css, starts, inner, close) if inner else ""
+                first = _offset(starts, node.content[0])
+                body = self._rules(css, starts, inner, close)
                 if body.strip():
                     out.append(css[lo:first] + body + css[close:hi])
             elif node.type == "comment":
@@ -726,12 +727,15 @@ class _CssPruner:
 
     def __call__(self, css: str) -> str:
         if css not in self._done:
-            import tinycss2
-
             starts = [0] + [m.end() for m in re.finditer("\n", css)]
             nodes = tinycss2.parse_stylesheet(css)
-            self._done[css] = self._rules(css, starts, nodes, len(css)) if nodes else ""
+            self._done[css] = self._rules(css, starts, nodes, len(css))
         return self._done[css]
+
+
+def _offset(starts: list[int], node) -> int:
+    """Where a tinycss2 node starts in the text whose line starts are ``starts``."""
+    return starts[node.source_line - 1] + node.source_column - 1
 
 
 def _css_body(outdir: Path, page: Path, hrefs: list[str]) -> str | None:
