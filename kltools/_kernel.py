@@ -32,10 +32,11 @@ fast sum would cancel: :func:`log_ratio`, :func:`excess`,
 
 from __future__ import annotations
 
+import itertools
 import os
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 
 import numpy as np
 
@@ -132,12 +133,6 @@ def threads() -> int:
 #: Inputs with at least this many elements per array are split over threads.
 THREADED_FROM = 1 << 20
 
-#: Each thread's share is cut into this many pieces, handed out as threads
-#: become free: on a shared machine one core is often slowed for a while
-#: (another tenant, a clock change), and with one fixed half per core the
-#: whole call would wait for the slow half.
-PIECES_PER_THREAD = 4
-
 _POOL: ThreadPoolExecutor | None = None
 _POOL_SIZE = 0
 _POOL_LOCK = threading.Lock()
@@ -154,49 +149,89 @@ def _pool(size: int) -> ThreadPoolExecutor:
         return _POOL
 
 
-def _reduce_range(arrays, block_fn, n_checked, scratch, rows, cols, lazy=()):
-    """The blocked loop over rows ``rows[0]:rows[1]`` and columns ``cols``."""
-    r_lo, r_hi = rows
-    c_lo, c_hi = cols
-    n = arrays[0].shape[1]
-    if n >= BLOCK:
-        r_step, c_step = 1, BLOCK
-    else:
-        r_step, c_step = max(1, BLOCK // n), n
-    span = r_hi - r_lo
-    size = min(span, r_step) * min(c_hi - c_lo, c_step)
-    pool = np.empty((scratch, size))
-    values = np.zeros(span)
-    minima = [np.inf] * n_checked
-    sums = [np.zeros(span) for _ in range(n_checked)]
+class _Blocks:
+    """The blocks of one reduction, and a slot for each block's results.
 
-    def low(k, blk):
-        lo = blk.min()
-        # A NaN minimum, once seen, is kept: it marks a NaN entry.
-        if lo != lo or lo < minima[k]:
-            minima[k] = lo
-        return lo
+    Long rows (``n >= BLOCK``) are cut into column blocks of one row each;
+    short rows are taken :data:`BLOCK` ``// n`` at a time, whole. Block ``i``
+    writes its row sums into column ``i % per_row`` of ``values`` and
+    ``sums`` (one column when rows are whole), so blocks can be done in any
+    order, on any thread, and :meth:`totals` still adds them up in the same
+    order: the result does not depend on the number of threads or on timing.
+    """
 
-    with np.errstate(all="ignore"):  # per thread: errstate is thread-local
-        for r0 in range(r_lo, r_hi, r_step):
-            r1 = min(r_hi, r0 + r_step)
-            o0, o1 = r0 - r_lo, r1 - r_lo
-            for c0 in range(c_lo, c_hi, c_step):
-                c1 = min(c_hi, c0 + c_step)
-                blocks = [a[r0:r1, c0:c1] for a in arrays]
+    def __init__(self, arrays, n_checked, scratch, lazy):
+        self.arrays = arrays
+        self.n_checked = n_checked
+        self.scratch = scratch
+        self.lazy = lazy
+        rows, n = arrays[0].shape
+        if n >= BLOCK:
+            self.r_step, self.c_step = 1, BLOCK
+            self.per_row = -(-n // BLOCK)
+            self.count = rows * self.per_row
+        else:
+            self.r_step, self.c_step = max(1, BLOCK // n), n
+            self.per_row = 1
+            self.count = -(-rows // self.r_step)
+        self.size = min(rows, self.r_step) * min(n, self.c_step)
+        self.values = np.zeros((rows, self.per_row))
+        self.sums = np.zeros((n_checked, rows, self.per_row))
+
+    def work(self, next_block: Callable[[], int], block_fn: BlockFn) -> list[float]:
+        """Do blocks ``next_block()``, ``next_block()``, ... while any are left.
+
+        Several threads may run this at once, sharing ``next_block``: each
+        takes the next block as it becomes free, so a core that another
+        tenant slows down for a while does less of the work. Returns the
+        minima of the checked arrays over the blocks this call did.
+        """
+        rows, n = self.arrays[0].shape
+        pool = np.empty((self.scratch, self.size))
+        minima = [np.inf] * self.n_checked
+
+        def low(k, blk):
+            lo = blk.min()
+            # A NaN minimum, once seen, is kept: it marks a NaN entry.
+            if lo != lo or lo < minima[k]:
+                minima[k] = lo
+            return lo
+
+        with np.errstate(all="ignore"):  # per thread: errstate is thread-local
+            while (i := next_block()) < self.count:
+                if self.per_row == 1:
+                    r0, col = i * self.r_step, 0
+                    r1, c0, c1 = min(rows, r0 + self.r_step), 0, n
+                else:
+                    r0, col = divmod(i, self.per_row)
+                    r1, c0 = r0 + 1, col * self.c_step
+                    c1 = min(n, c0 + self.c_step)
+                blocks = [a[r0:r1, c0:c1] for a in self.arrays]
                 lows = [
-                    None if k in lazy else low(k, blocks[k]) for k in range(n_checked)
+                    None if k in self.lazy else low(k, blocks[k])
+                    for k in range(self.n_checked)
                 ]
-                for k in range(n_checked):
-                    sums[k][o0:o1] += row_sums(blocks[k])
+                for k in range(self.n_checked):
+                    self.sums[k, r0:r1, col] = row_sums(blocks[k])
                 count = (r1 - r0) * (c1 - c0)
-                buffers = pool[:, :count].reshape(scratch, r1 - r0, c1 - c0)
+                buffers = pool[:, :count].reshape(self.scratch, r1 - r0, c1 - c0)
                 block_values = block_fn(blocks, buffers, lows)
-                if lazy and not (lows[0] > 0 and np.isfinite(block_values).all()):
-                    for k in lazy:
+                if self.lazy and not (lows[0] > 0 and np.isfinite(block_values).all()):
+                    for k in self.lazy:
                         low(k, blocks[k])
-                values[o0:o1] += block_values
-    return values, minima, sums
+                self.values[r0:r1, col] = block_values
+        return minima
+
+    def totals(self) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Row sums of the block results, added from the first column on."""
+
+        def add_up(parts):
+            total = parts[:, 0].copy()
+            for col in range(1, self.per_row):
+                total += parts[:, col]
+            return total
+
+        return add_up(self.values), [add_up(s) for s in self.sums]
 
 
 def _merge_minima(a: list[float], b: list[float]) -> list[float]:
@@ -248,44 +283,29 @@ def reduce_blocks(
 
     Notes
     -----
-    Arrays of at least :data:`THREADED_FROM` elements are cut into
-    :data:`PIECES_PER_THREAD` times :func:`threads` contiguous ranges (of
-    rows for a batch, of columns for one long distribution), reduced by a
-    pool of :func:`threads` workers, each range with its own scratch
-    buffers; the partial sums are added in a fixed order, so the result does
-    not depend on timing.
+    Arrays of at least :data:`THREADED_FROM` elements are shared among
+    :func:`threads` workers (the calling thread and a pool): each takes the
+    next block from a common counter when it is free, with its own scratch
+    buffers. Every block's results go to a slot of their own, added up in a
+    fixed order afterwards, so the result is the same, to the bit, on any
+    number of threads.
     """
     rows, n = arrays[0].shape
+    plan = _Blocks(arrays, n_checked, scratch, lazy)
     workers = threads() if rows * n >= THREADED_FROM else 1
-    if workers == 1:
-        return _reduce_range(
-            arrays, block_fn, n_checked, scratch, (0, rows), (0, n), lazy
-        )
-    pieces = workers * PIECES_PER_THREAD
-    if rows >= pieces:
-        cuts = np.linspace(0, rows, pieces + 1).astype(int)
-        ranges = [((cuts[i], cuts[i + 1]), (0, n)) for i in range(pieces)]
-    else:  # one (or a few) long rows: split the columns, in whole blocks
-        n_blocks = -(-n // BLOCK)
-        cuts = np.linspace(0, n_blocks, pieces + 1).astype(int) * BLOCK
-        cuts[-1] = n
-        ranges = [((0, rows), (cuts[i], cuts[i + 1])) for i in range(pieces)]
-    ranges = [(r, c) for r, c in ranges if r[1] > r[0] and c[1] > c[0]]
-    futures = [
-        _pool(workers).submit(
-            _reduce_range, arrays, block_fn, n_checked, scratch, r, c, lazy
-        )
-        for r, c in ranges
+    workers = min(workers, plan.count)
+    next_block = itertools.count().__next__  # atomic: a C call under the GIL
+    helpers = [
+        _pool(workers - 1).submit(plan.work, next_block, block_fn)
+        for _ in range(workers - 1)
     ]
-    parts = [f.result() for f in futures]
-    values = np.zeros(rows)
-    minima = [np.inf] * n_checked
-    sums = [np.zeros(rows) for _ in range(n_checked)]
-    for ((r0, r1), _), (v, m, s) in zip(ranges, parts, strict=True):
-        values[r0:r1] += v
-        minima = _merge_minima(m, minima)
-        for k in range(n_checked):
-            sums[k][r0:r1] += s[k]
+    try:
+        minima = plan.work(next_block, block_fn)
+    finally:  # the helpers are done before the arrays are given back
+        wait(helpers)
+    for f in helpers:
+        minima = _merge_minima(f.result(), minima)
+    values, sums = plan.totals()
     return values, minima, sums
 
 
