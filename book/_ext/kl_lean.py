@@ -858,11 +858,11 @@ def _bundle_scripts(
             run, parts = [m], [tuple(p) for p in json.loads(found[SOURCES])]
             attrs = {k: v for k, v in found.items() if k not in ("src", SOURCES)}
             break
-        part = _classic(m)
-        if part is None or part[0] != "src":
+        first = _classic(m)
+        if first is None or first[0] != "src":
             continue
         for n in scripts[i:]:
-            part = _classic(n)
+            part = first if n is m else _classic(n)
             if part is None or (run and not _next_to(text, run[-1], n)):
                 break
             if any(attrs.get(k, v) != v for k, v in part[2].items()):
