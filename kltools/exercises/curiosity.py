@@ -41,7 +41,7 @@ def _uniform_lautum_nats() -> float:
     return lautum_information_gain(1.0, 1.0, base=math.e)
 
 
-ANSWERS: dict[str, tuple[str, Callable[[], float]]] = {
+ANSWERS: dict[int, tuple[str, Callable[[], float]]] = {
     1: (
         "expected information gain of one pull under Beta(1, 1), in nats",
         _uniform_gain_nats,

@@ -70,7 +70,7 @@ def _g_smallest_n() -> float:
     return float(math.ceil(critical / (2 * G_MI_BITS * math.log(2))))
 
 
-ANSWERS: dict[str, tuple[str, Callable[[], float]]] = {
+ANSWERS: dict[int, tuple[str, Callable[[], float]]] = {
     1: (
         "H(X | Y) of the table [[1/4, 1/4], [1/2, 0]], in bits",
         _conditional,

@@ -41,7 +41,7 @@ def _two_draws() -> float:
     return two - (-24.0 + -23.0) / 2
 
 
-ANSWERS: dict[str, tuple[str, Callable[[], float]]] = {
+ANSWERS: dict[int, tuple[str, Callable[[], float]]] = {
     1: (
         "D(N((1, -1), diag(1, 1/4)) ‖ N(0, I)) in nats",
         _by_hand,

@@ -67,7 +67,7 @@ def _coin_gap() -> float:
     return log_normaliser(log_joint, -40.0, 40.0) - fit_gaussian(log_joint)[2]
 
 
-ANSWERS: dict[str, tuple[str, Callable[[], float]]] = {
+ANSWERS: dict[int, tuple[str, Callable[[], float]]] = {
     1: (
         "J(q) = -ELBO(q), q = prior N(0, 1), y = 2, nats",
         _objective_of_prior,
