@@ -14,7 +14,8 @@ which is :math:`D(p \\,\\|\\, q)` when the bettor is right (``r = p``)
 (Kelly 1956; Cover and Thomas 2006, chapter 6).
 
 At odds ``o_i`` that are not fair, with part of the wealth kept as cash,
-the log-optimal stakes are no longer ``b = p`` (:func:`kelly_with_cash`);
+the log-optimal stakes are no longer ``b = p`` (:func:`kelly_with_cash`,
+and :func:`margin_thresholds` for the margin at which each outcome drops out);
 the growth rate of any stakes, :math:`\\sum_i r_i \\log(b_0 + b_i o_i)`, is
 :func:`stakes_growth_rate`, and :func:`simulate_stakes` and
 :func:`max_drawdown` follow such bettors (fractional Kelly, mis-estimated
@@ -37,6 +38,7 @@ __all__ = [
     "growth_rate",
     "kelly_fractions",
     "kelly_with_cash",
+    "margin_thresholds",
     "max_drawdown",
     "simulate_log_wealth",
     "simulate_stakes",
@@ -383,6 +385,71 @@ def kelly_with_cash(p: ArrayLike, odds: ArrayLike) -> tuple[np.ndarray, float]:
     idx = np.array(backed, dtype=np.intp)
     stakes[idx] = np.maximum(pp[idx] - cash / o[idx], 0.0)
     return stakes, float(1.0 - stakes.sum())
+
+
+def margin_thresholds(p: ArrayLike, q: ArrayLike) -> np.ndarray:
+    """The bookmaker's margin at which Kelly with cash stops backing each outcome.
+
+    A bookmaker who keeps a margin ``t`` (``0 < t < 1``) offers the odds
+    ``o_i = (1 - t) / q_i`` on a market ``q``, so that
+    :math:`\\sum_i 1/o_i = 1/(1 - t) > 1`. Number the outcomes so that
+    :math:`p_1/q_1 \\ge p_2/q_2 \\ge \\dots` (the order of their expected
+    returns :math:`p_i o_i`, whatever ``t``) and write :math:`P_{k-1}` and
+    :math:`Q_{k-1}` for the sums of ``p`` and ``q`` over the first
+    ``k - 1``. The rule of :func:`kelly_with_cash` backs outcome ``k``
+    when :math:`p_k o_k > b_0(S_{k-1}) = (1 - P_{k-1}) / (1 - Q_{k-1}/(1 - t))`,
+    that is when :math:`1 - t > Q_{k-1} + (1 - P_{k-1})\\, q_k / p_k`. So
+    outcome ``k`` gets a positive stake exactly when the margin is below
+
+    .. math:: t_k^* = 1 - Q_{k-1} - (1 - P_{k-1}) \\frac{q_k}{p_k} ,
+
+    and a zero stake at ``t_k^*`` and above (its stake
+    :math:`p_k - b_0/o_k` falls continuously to zero there). The thresholds
+    never increase along the order, so the backed outcomes form a prefix
+    of it; the outcome with the smallest ``p_k / q_k`` has ``t_k^* = 0``
+    (no positive margin leaves it backed), and an outcome with ``p_k = 0``
+    gets 0 too.
+
+    Parameters
+    ----------
+    p : array_like, shape (n,)
+        The bettor's belief.
+    q : array_like, shape (n,)
+        The market's implied distribution; every entry must be > 0. At
+        margin ``t`` the odds are ``(1 - t) / q``.
+
+    Returns
+    -------
+    ndarray, shape (n,)
+        ``t_k^*`` for each outcome, in the order of ``p``, in ``[0, 1)``.
+
+    Examples
+    --------
+    The race p = (0.25, 0.4, 0.35) against q = (0.5, 0.3, 0.2): C comes
+    first (p/q = 1.75) and is backed while ``1 - t > 0.2 / 0.35``; then B
+    while ``1 - t > 0.2 + 0.65 * 0.3 / 0.4 = 0.6875``; A, last, never.
+
+    >>> from kltools import betting
+    >>> betting.margin_thresholds([0.25, 0.4, 0.35], [0.5, 0.3, 0.2]).round(6)
+    array([0.      , 0.3125  , 0.428571])
+    """
+    pp, qq, _, lead = _race(p, q, None)
+    if lead != ():
+        raise ValueError(f"p and q must be single distributions, got shape {lead}")
+    pp, qq = pp[0], qq[0]
+    order = np.argsort(-(pp / qq), kind="stable")  # p_k = 0 sorts last
+    ps, qs = pp[order], qq[order]
+    p_before = np.concatenate(([0.0], np.cumsum(ps)[:-1]))  # P_{k-1}
+    q_before = np.concatenate(([0.0], np.cumsum(qs)[:-1]))  # Q_{k-1}
+    live = ps > 0
+    t_sorted = np.zeros_like(ps)  # p_k = 0: never backed at a positive margin
+    rest = np.maximum(1.0 - p_before[live], 0.0)
+    t_sorted[live] = 1.0 - q_before[live] - rest * qs[live] / ps[live]
+    if live.any():  # the last live outcome: exactly 1 - Q_m, the q where p = 0
+        t_sorted[np.flatnonzero(live)[-1]] = qs[~live].sum()
+    thresholds = np.empty_like(pp)
+    thresholds[order] = np.clip(t_sorted, 0.0, 1.0)  # clip rounding errors
+    return thresholds
 
 
 def stakes_growth_rate(

@@ -264,6 +264,60 @@ def test_kelly_with_cash_satisfies_kkt(triple, take):
         assert np.sum(p / W) == pytest.approx(1, abs=1e-9)
 
 
+def test_margin_thresholds_of_the_chapter_race():
+    """B is backed while (1 - t) 0.4/0.3 > 0.65 / (1 - 0.2/(1 - t)), that is
+    while 1 - t > 0.2 + 0.65 * 0.75 = 0.6875: it drops out at t = 0.3125.
+    C drops out at 1 - 0.2/0.35 = 3/7, and A (the lowest p/q) at 0."""
+    p = np.array([0.25, 0.4, 0.35])
+    q = np.array([0.5, 0.3, 0.2])
+    t = betting.margin_thresholds(p, q)
+    np.testing.assert_allclose(t, [0.0, 0.3125, 3 / 7], rtol=0, atol=1e-15)
+    # the stake on B just below, at and just above its threshold
+    stake_b = [
+        betting.kelly_with_cash(p, (1 - m) / q)[0][1] for m in (0.3124, 0.3125, 0.3126)
+    ]
+    assert stake_b[0] > 1e-6 and stake_b[1] < 1e-12 and stake_b[2] == 0.0
+    # a coin at p = 0.6 against even odds: heads is backed below 1 - 0.5/0.6
+    np.testing.assert_allclose(
+        betting.margin_thresholds([0.6, 0.4], [0.5, 0.5]), [1 / 6, 0.0], atol=1e-15
+    )
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_margin_thresholds_match_a_fine_grid_of_margins(seed):
+    """On margins in steps of 2.5e-4, each outcome's stake from kelly_with_cash
+    is positive below its threshold and zero from the first grid point above."""
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(2, 6))
+    p, q = rng.dirichlet(np.ones(n)), rng.dirichlet(np.ones(n))
+    thresholds = betting.margin_thresholds(p, q)
+    step = 2.5e-4
+    margins = np.arange(1, 4000) * step  # 0 < t < 1
+    stakes = np.array([betting.kelly_with_cash(p, (1 - m) / q)[0] for m in margins])
+    for k, t_k in enumerate(thresholds):
+        below = margins < t_k - 1e-9
+        above = margins > t_k + 1e-9
+        assert np.all(stakes[below, k] > 0)
+        assert np.all(stakes[above, k] <= 1e-12)
+        zero = margins[stakes[:, k] <= 1e-12]
+        if t_k > step:  # the first zero stake on the grid is within a step
+            assert t_k - 1e-9 <= zero[0] <= t_k + step
+    assert thresholds[np.argmin(p / q)] == 0.0  # the worst ratio: never backed
+    order = np.argsort(-(p / q))
+    assert np.all(np.diff(thresholds[order]) <= 1e-12)  # a prefix is backed
+
+
+def test_margin_thresholds_with_an_outcome_of_zero_belief():
+    """p = (0.6, 0.4, 0), q = (0.4, 0.4, 0.2): A drops out at 1 - 0.4/0.6,
+    B at 1 - 0.4 - 0.4 * (0.4/0.4) = 0.2, C is never backed."""
+    t = betting.margin_thresholds([0.6, 0.4, 0.0], [0.4, 0.4, 0.2])
+    np.testing.assert_allclose(t, [1 / 3, 0.2, 0.0], atol=1e-15)
+    q = np.array([0.4, 0.4, 0.2])
+    for m, backed in [(0.19, [True, True, False]), (0.21, [True, False, False])]:
+        stakes, _ = betting.kelly_with_cash([0.6, 0.4, 0.0], (1 - m) / q)
+        assert (stakes > 0).tolist() == backed
+
+
 def test_stakes_growth_rate_reference_values():
     # fair odds, b = p: the KL growth rate of the chapter
     p, q = [0.75, 0.25], [0.5, 0.5]
@@ -405,6 +459,16 @@ def test_max_drawdown():
             lambda: betting.kelly_with_cash([0.5, 0.5], [2.0, 2.0, 2.0]),
             ValueError,
             r"odds must have 2 entries",
+        ),
+        (
+            lambda: betting.margin_thresholds([[0.5, 0.5]] * 2, [0.5, 0.5]),
+            ValueError,
+            r"single distributions",
+        ),
+        (
+            lambda: betting.margin_thresholds([0.5, 0.5], [1.0, 0.0]),
+            ValueError,
+            r"q must give every outcome a probability > 0",
         ),
         (
             lambda: betting.stakes_growth_rate([0.6, 0.6], [2, 2], [0.5, 0.5]),
