@@ -226,8 +226,8 @@ class _Blocks:
         """Row sums of the block results, added from the first column on."""
 
         def add_up(parts):
-            total = parts[:, 0].copy()
-            for col in range(1, self.per_row):
+            total = np.zeros(parts.shape[0])  # 0 + (-0.0) = 0: no negative zeros
+            for col in range(self.per_row):
                 total += parts[:, col]
             return total
 

@@ -112,6 +112,25 @@ def test_exact_fraction_entropy():
     assert kt.entropy([float(x) for x in p]) == 15 / 8
 
 
+@pytest.mark.parametrize("threaded", [False, True])
+def test_zero_results_are_positive_zeros(monkeypatch, threaded):
+    """A certain outcome has entropy 0, not -0.0 (which prints as "-0")."""
+    if threaded:
+        monkeypatch.setenv("KLTOOLS_THREADS", "2")
+        monkeypatch.setattr(kltools._kernel, "THREADED_FROM", 1)
+        monkeypatch.setattr(kltools._kernel, "BLOCK", 2)
+    p = np.array([1.0, 0.0, 0.0])
+    values = [
+        kt.entropy(p),
+        kt.kl_divergence(p, p),
+        kt.cross_entropy(p, p),
+        kt.js_divergence(p, p),
+        *kt.entropy(np.vstack([p, p[::-1]])),
+    ]
+    for v in values:
+        assert v == 0.0 and not np.signbit(v)
+
+
 # --- surprisal ---------------------------------------------------------------
 
 
