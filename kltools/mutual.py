@@ -22,7 +22,10 @@ information into the likelihood-ratio test of independence, the G-test.
 :func:`normal_scores` replaces samples by a function of their ranks only,
 so that an estimate of mutual information made from it cannot change when
 a variable is passed through an increasing map, as the mutual information
-itself does not.
+itself does not. :func:`noisy_curve_sample` draws the chapter's pairs that
+are linked along a circle, a parabola or a sine wave but uncorrelated, and
+:func:`noisy_curve_mutual_information` gives their exact mutual
+information by quadrature, the value an estimator of it aims at.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from .discrete import entropy
 from .joint import joint_entropy
 
 __all__ = [
+    "CURVE_NOISE",
     "GTest",
     "column_entropies",
     "g_statistic",
@@ -47,6 +51,8 @@ __all__ = [
     "gaussian_mutual_information",
     "lautum_information",
     "linfoot_correlation",
+    "noisy_curve_mutual_information",
+    "noisy_curve_sample",
     "normal_scores",
     "seed_conditional_entropy",
 ]
@@ -462,3 +468,212 @@ def normal_scores(x: ArrayLike) -> np.ndarray:
         raise ValueError("x must hold finite values")
     ranks = stats.rankdata(arr)
     return stats.norm.ppf(ranks / (arr.size + 1))
+
+
+#: The noise of each pair of :func:`noisy_curve_sample` (its default): the
+#: standard deviation of the radius of the circle, and of y about the
+#: parabola and the sine wave.
+CURVE_NOISE = {"circle": 0.05, "parabola": 0.05, "sine": 0.1}
+_SHAPES = ("independent", *CURVE_NOISE)
+
+
+def _curve_noise(shape: str, noise: float | None) -> float:
+    """The checked noise of ``shape`` (0 for the independent pair)."""
+    if shape not in _SHAPES:
+        raise ValueError(f"shape must be one of {_SHAPES}, got {shape!r}")
+    if shape == "independent":
+        if noise is not None:
+            raise ValueError("the independent pair has no noise to set")
+        return 0.0
+    value = CURVE_NOISE[shape] if noise is None else noise
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating)):
+        raise TypeError(f"noise must be a real number, got {noise!r}")
+    value = float(value)
+    top = 0.1 if shape == "circle" else 1.0
+    if not 0.01 <= value <= top:
+        raise ValueError(
+            f"noise of the {shape} must be in [0.01, {top}], got {noise!r}"
+        )
+    return value
+
+
+def noisy_curve_sample(
+    shape: str, n: int, rng: np.random.Generator, *, noise: float | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    r"""``n`` pairs (x, y) linked along a curve, plus Gaussian noise.
+
+    The four pairs the chapter on mutual information sets against Pearson's
+    correlation, each with correlation exactly 0 and (but for the first)
+    a strong link:
+
+    - ``"independent"``: two independent standard normals;
+    - ``"circle"``: :math:`(R \cos\Theta, R \sin\Theta)` with
+      :math:`\Theta` uniform on :math:`[0, 2\pi)` and radius
+      :math:`R = 1 + \sigma Z`;
+    - ``"parabola"``: :math:`x` uniform on :math:`[-1, 1]`,
+      :math:`y = x^2 + \sigma Z`;
+    - ``"sine"``: :math:`x` uniform on :math:`[\pi/2, 9\pi/2]` (two
+      periods, symmetric about the middle), :math:`y = \sin x + \sigma Z`;
+
+    :math:`Z` standard normal, :math:`\sigma` = ``noise``.
+    :func:`noisy_curve_mutual_information` gives their exact mutual
+    information.
+
+    Parameters
+    ----------
+    shape : {"independent", "circle", "parabola", "sine"}
+        The kind of link.
+    n : int
+        Number of pairs.
+    rng : numpy.random.Generator
+        The source of randomness (seed it for reproducible pairs).
+    noise : float, optional
+        :math:`\sigma`; default :data:`CURVE_NOISE` of the shape. In
+        [0.01, 1], and at most 0.1 for the circle (so that the radius is
+        positive but with a chance below :math:`10^{-23}`), the range on
+        which :func:`noisy_curve_mutual_information` computes the exact
+        value. Not allowed for ``"independent"``.
+
+    Returns
+    -------
+    x, y : ndarray, shape (n,)
+        The pairs, dimensionless.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kltools.mutual import noisy_curve_sample
+    >>> x, y = noisy_curve_sample("circle", 5, np.random.default_rng(0))
+    >>> np.sqrt(x**2 + y**2).round(2)  # radii near 1
+    array([1.02, 1.07, 1.05, 0.96, 0.94])
+    """
+    sigma = _curve_noise(shape, noise)
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"n must be a positive integer, got {n!r}")
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy Generator, got {rng!r}")
+    if shape == "independent":
+        return rng.normal(size=n), rng.normal(size=n)
+    if shape == "circle":
+        angle = rng.uniform(0, 2 * np.pi, n)
+        radius = 1 + sigma * rng.normal(size=n)
+        return radius * np.cos(angle), radius * np.sin(angle)
+    if shape == "parabola":
+        x = rng.uniform(-1, 1, n)
+        return x, x**2 + sigma * rng.normal(size=n)
+    x = rng.uniform(np.pi / 2, 9 * np.pi / 2, n)
+    return x, np.sin(x) + sigma * rng.normal(size=n)
+
+
+def _normal_pdf(z: np.ndarray, sigma: float) -> np.ndarray:
+    return np.exp(-0.5 * (z / sigma) ** 2) / (sigma * math.sqrt(2 * math.pi))
+
+
+def _grid_entropy(lo: float, hi: float, step: float, density) -> float:
+    """Differential entropy (nats) of a density on [lo, hi], by trapezoid.
+
+    The densities here are smooth and negligible at both ends, where the
+    trapezoid rule converges faster than any power of the step.
+    """
+    t = np.linspace(lo, hi, math.ceil((hi - lo) / step) + 1)
+    p = density(t)
+    return float(-np.sum(xlogy(p, p)) * (t[1] - t[0]))
+
+
+def noisy_curve_mutual_information(
+    shape: str, *, noise: float | None = None, base: float = 2
+) -> float:
+    r"""Exact :math:`I(X; Y)` of the pairs of :func:`noisy_curve_sample`, by quadrature.
+
+    For the parabola and the sine wave, :math:`Y = f(X) + \sigma Z`, so
+    :math:`h(Y \mid X)` is the entropy :math:`\tfrac12 \log(2\pi e\sigma^2)`
+    of the noise and :math:`I = h(Y) - \tfrac12 \log(2\pi e \sigma^2)`, with
+    the density of :math:`Y` an average of normal densities,
+    :math:`p(y) = \int_0^1 \varphi_\sigma(y - u^2)\, du` (parabola) or
+    :math:`\frac1{2\pi} \int_0^{2\pi} \varphi_\sigma(y - \sin t)\, dt`
+    (sine). For the circle :math:`I = h(X) + h(Y) - h(X, Y)` with
+    :math:`h(X) = h(Y)` by symmetry; in polar coordinates
+    :math:`h(X, Y) = h(R) + \log 2\pi + \mathbb{E}[\log R]`, and
+
+    .. math::
+
+        p(x) = \frac1\pi \int_0^\infty
+               \frac{\varphi_\sigma\bigl(\sqrt{x^2 + s^2} - 1\bigr)}
+                    {\sqrt{x^2 + s^2}}\, ds .
+
+    Every integral is computed on a grid of step :math:`\sigma / 8` or
+    finer, with Gauss-Legendre nodes on panels of :math:`[0, 1]` and the
+    trapezoid rule elsewhere; halving the step changes the result by less than
+    :math:`10^{-12}` bits at the default noises. As :math:`\sigma \to 0` the
+    joint law concentrates on the curve and :math:`I \to \infty`.
+
+    Parameters
+    ----------
+    shape : {"independent", "circle", "parabola", "sine"}
+        The kind of link, as in :func:`noisy_curve_sample`; the
+        independent pair has :math:`I = 0`.
+    noise : float, optional
+        :math:`\sigma`, as in :func:`noisy_curve_sample`.
+    base : float, optional
+        Units: 2 (default) gives bits, ``math.e`` nats.
+
+    Returns
+    -------
+    float
+        :math:`I(X; Y)` in units of ``log(base)``.
+
+    Examples
+    --------
+    >>> from kltools.mutual import noisy_curve_mutual_information
+    >>> round(noisy_curve_mutual_information("parabola"), 3)
+    2.279
+    >>> round(noisy_curve_mutual_information("sine", noise=0.05), 3)  # thinner: more
+    3.298
+    """
+    nats = log_base(base)
+    sigma = _curve_noise(shape, noise)
+    if shape == "independent":
+        return 0.0
+    step, pad = sigma / 8, 12 * sigma  # the densities vanish 12 sigma out
+    h_noise = 0.5 * math.log(2 * math.pi * math.e * sigma**2)
+    if shape == "parabola":
+        # 16-point Gauss-Legendre on panels of [0, 1], nodes about step / 2 apart
+        g, gw = np.polynomial.legendre.leggauss(16)
+        panels = max(4, math.ceil(1 / (8 * step)))
+        left = np.arange(panels)[:, None] / panels
+        u = (left + 0.5 * (g + 1) / panels).ravel()
+        w = np.tile(0.5 * gw / panels, panels)
+        h_y = _grid_entropy(
+            -pad, 1 + pad, step, lambda y: _normal_pdf(y[:, None] - u**2, sigma) @ w
+        )
+        return (h_y - h_noise) / nats
+    if shape == "sine":
+        t = np.arange(max(64, math.ceil(2 * math.pi / step))) * (2 * math.pi)
+        t /= t.size
+        h_y = _grid_entropy(
+            -1 - pad,
+            1 + pad,
+            step,
+            lambda y: _normal_pdf(y[:, None] - np.sin(t), sigma).mean(axis=1),
+        )
+        return (h_y - h_noise) / nats
+    # circle: the integrand of p(x) is even in s, so the trapezoid rule on
+    # [0, 1 + pad] (half weight at 0) is accurate to all orders
+    s = np.linspace(0, 1 + pad, math.ceil((1 + pad) / step) + 1)
+    ws = np.full(s.size, s[1] - s[0])
+    ws[0] /= 2
+
+    def p_x(x: np.ndarray) -> np.ndarray:
+        r = np.hypot(x[:, None], s)
+        # drop r = 0, where the radius (a normal, so with a tail below 0)
+        # has a density of order exp(-1 / (2 sigma^2)) < 1e-21
+        ratio = np.divide(
+            _normal_pdf(r - 1, sigma), r, out=np.zeros_like(r), where=r > 0
+        )
+        return ratio @ ws / math.pi
+
+    h_x = _grid_entropy(-1 - pad, 1 + pad, step, p_x)
+    z = np.linspace(-9, 9, 1801)  # E[log R], R = 1 + sigma Z > 0.1 on this range
+    e_log_r = float(np.sum(_normal_pdf(z, 1.0) * np.log1p(sigma * z)) * (z[1] - z[0]))
+    h_xy = h_noise + math.log(2 * math.pi) + e_log_r
+    return (2 * h_x - h_xy) / nats

@@ -1,7 +1,9 @@
 """Tests of kltools.mutual: entropies of X given each value of Y, the seed's
 wrong equation (12), the mutual information of a bivariate normal, and
 Linfoot's informational coefficient of correlation, the lautum information,
-and the G statistic and G-test (against scipy and the chi-squared null)."""
+the G statistic and G-test (against scipy and the chi-squared null), normal
+scores, and the noisy curves with their exact mutual information (against
+an independent quadrature by scipy and large samples)."""
 
 from __future__ import annotations
 
@@ -14,12 +16,15 @@ from hypothesis import strategies as st
 
 import kltools as kt
 from kltools.mutual import (
+    CURVE_NOISE,
     column_entropies,
     g_statistic,
     g_test,
     gaussian_mutual_information,
     lautum_information,
     linfoot_correlation,
+    noisy_curve_mutual_information,
+    noisy_curve_sample,
     normal_scores,
     seed_conditional_entropy,
 )
@@ -316,3 +321,147 @@ def test_normal_scores_values_and_invariance():
 def test_normal_scores_refuses_bad_input(x, match):
     with pytest.raises(ValueError, match=match):
         normal_scores(x)
+
+
+def _quad_curve_mi(shape, sigma):
+    """I(X; Y) in bits of a noisy curve, by nested scipy.integrate.quad: an
+    implementation independent of the grids of noisy_curve_mutual_information."""
+    from scipy import integrate
+
+    def pdf(z):  # the normal density of the noise
+        return math.exp(-0.5 * (z / sigma) ** 2) / (sigma * math.sqrt(2 * math.pi))
+
+    def entropy_of(density, lo, hi, points):
+        def f(t):
+            p = density(t)
+            return -p * math.log(p) if p > 0 else 0.0
+
+        return integrate.quad(f, lo, hi, points=points, limit=400)[0]
+
+    pad = 12 * sigma
+    h_noise = 0.5 * math.log(2 * math.pi * math.e * sigma**2)
+    if shape == "parabola":  # p(y) = int_0^1 phi(y - u^2) du
+
+        def p_y(y):
+            return integrate.quad(lambda u: pdf(y - u * u), 0, 1)[0]
+
+        return (entropy_of(p_y, -pad, 1 + pad, [0.0, 1.0]) - h_noise) / math.log(2)
+    if (
+        shape == "sine"
+    ):  # sin X has the arcsine law: p(y) = int phi(y - s) ds / (pi sqrt(1 - s^2))
+
+        def p_y(y):
+            return integrate.quad(
+                lambda s: pdf(y - s) / math.pi,
+                -1,
+                1,
+                weight="alg",
+                wvar=(-0.5, -0.5),
+            )[0]
+
+        return (entropy_of(p_y, -1 - pad, 1 + pad, [-1.0, 1.0]) - h_noise) / math.log(2)
+
+    # circle: X = R cos(Theta), p(x) = int phi(r - 1) / (pi sqrt(r^2 - x^2)) dr, r > |x|
+    def p_x(x):
+        a = abs(x)
+        if a < 1 - pad:  # no singularity where the radius has its mass
+            return integrate.quad(
+                lambda r: pdf(r - 1) / (math.pi * math.sqrt(r * r - a * a)),
+                1 - pad,
+                1 + pad,
+            )[0]
+        return integrate.quad(
+            lambda r: pdf(r - 1) / (math.pi * math.sqrt(r + a)),
+            a,
+            1 + pad,
+            weight="alg",
+            wvar=(-0.5, 0),
+        )[0]
+
+    h_x = entropy_of(p_x, -1 - pad, 1 + pad, [-1.0, 1.0])
+    e_log_r = integrate.quad(
+        lambda z: math.exp(-z * z / 2) * math.log1p(sigma * z) / math.sqrt(2 * math.pi),
+        -9,
+        9,
+    )[0]
+    h_xy = h_noise + math.log(2 * math.pi) + e_log_r
+    return (2 * h_x - h_xy) / math.log(2)
+
+
+@pytest.mark.parametrize(("shape", "sigma"), [(s, n) for s, n in CURVE_NOISE.items()])
+def test_curve_mi_matches_an_independent_quadrature(shape, sigma):
+    got = noisy_curve_mutual_information(shape)
+    assert got == pytest.approx(_quad_curve_mi(shape, sigma), abs=1e-9)
+
+
+def test_curve_mi_units_limits_and_noise():
+    assert noisy_curve_mutual_information("independent") == 0.0
+    for shape, sigma in CURVE_NOISE.items():
+        bits = noisy_curve_mutual_information(shape)
+        nats = noisy_curve_mutual_information(shape, base=math.e)
+        assert nats == pytest.approx(bits * math.log(2), rel=1e-12)
+        assert noisy_curve_mutual_information(shape, noise=sigma) == bits
+        # a thinner band holds more bits; halving the noise adds about one
+        # (h(Y | X) falls by one bit, h(Y) hardly moves)
+        values = [
+            noisy_curve_mutual_information(shape, noise=n) for n in (0.02, 0.04, 0.08)
+        ]
+        assert values[0] > values[1] > values[2] > 0
+        assert 0.8 < values[0] - values[1] < 1.2
+
+
+@pytest.mark.parametrize("shape", sorted(CURVE_NOISE))
+def test_curve_samples_have_no_correlation_and_the_exact_mi(shape):
+    """A large sample: r near its value 0, a kNN estimate near the exact I."""
+    x, y = noisy_curve_sample(shape, 20_000, np.random.default_rng(5))
+    assert abs(np.corrcoef(x, y)[0, 1]) < 4 / math.sqrt(x.size)
+    knn = kt.knn_mutual_information(x, y, k=3)
+    assert knn == pytest.approx(noisy_curve_mutual_information(shape), abs=0.05)
+
+
+def test_curve_samples_follow_the_model():
+    rng = np.random.default_rng(6)
+    x, y = noisy_curve_sample("circle", 50_000, rng, noise=0.1)
+    radius = np.hypot(x, y)
+    assert radius.mean() == pytest.approx(1.0, abs=0.002)
+    assert radius.std() == pytest.approx(0.1, rel=0.02)
+    x, y = noisy_curve_sample("parabola", 50_000, rng)
+    assert x.min() >= -1 and x.max() <= 1
+    assert (y - x**2).std() == pytest.approx(CURVE_NOISE["parabola"], rel=0.02)
+    x, y = noisy_curve_sample("sine", 50_000, rng)
+    assert x.min() >= np.pi / 2 and x.max() <= 9 * np.pi / 2
+    assert (y - np.sin(x)).std() == pytest.approx(CURVE_NOISE["sine"], rel=0.02)
+    x, y = noisy_curve_sample("independent", 3, np.random.default_rng(0))
+    ref = np.random.default_rng(0)
+    np.testing.assert_array_equal(x, ref.normal(size=3))
+    np.testing.assert_array_equal(y, ref.normal(size=3))
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (lambda: noisy_curve_mutual_information("spiral"), ValueError, "shape must"),
+        (
+            lambda: noisy_curve_mutual_information("circle", noise=0.2),
+            ValueError,
+            "0.1",
+        ),
+        (lambda: noisy_curve_mutual_information("sine", noise=0.0), ValueError, "0.01"),
+        (lambda: noisy_curve_mutual_information("sine", noise="a"), TypeError, "noise"),
+        (lambda: noisy_curve_mutual_information("sine", base=1), ValueError, "base"),
+        (
+            lambda: noisy_curve_mutual_information("independent", noise=0.1),
+            ValueError,
+            "no noise",
+        ),
+        (
+            lambda: noisy_curve_sample("sine", 0, np.random.default_rng(0)),
+            ValueError,
+            "n must",
+        ),
+        (lambda: noisy_curve_sample("sine", 5, 0), TypeError, "Generator"),
+    ],
+)
+def test_curve_functions_refuse_bad_input(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
