@@ -192,9 +192,7 @@ class _Blocks:
 
         def low(k, blk):
             lo = blk.min()
-            # A NaN minimum, once seen, is kept: it marks a NaN entry.
-            if lo != lo or lo < minima[k]:
-                minima[k] = lo
+            minima[k] = _lower(lo, minima[k])
             return lo
 
         with np.errstate(all="ignore"):  # per thread: errstate is thread-local
@@ -234,8 +232,13 @@ class _Blocks:
         return add_up(self.values), [add_up(s) for s in self.sums]
 
 
+def _lower(x: float, y: float) -> float:
+    """The smaller of two minima, NaN if ``x`` is: a NaN, once seen, is kept."""
+    return x if (x != x or x < y) else y
+
+
 def _merge_minima(a: list[float], b: list[float]) -> list[float]:
-    return [x if (x != x or x < y) else y for x, y in zip(a, b, strict=True)]
+    return [_lower(x, y) for x, y in zip(a, b, strict=True)]
 
 
 def reduce_blocks(
