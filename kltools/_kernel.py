@@ -9,6 +9,9 @@ walks through the arrays in cache-sized blocks and, for each block,
 2. adds up the terms with one division and one logarithm, written into a
    reused scratch buffer instead of allocating temporaries, and one fused
    product-and-row-sum (``einsum``, which does not write the products out).
+   With numba installed, the division, the logarithm and the floor below
+   are one compiled, vectorised loop (:mod:`._jit`, see :func:`jit_logs`);
+   without it, three numpy calls.
 
 Because a block stays in cache between these steps, the arrays are read from
 memory once, which is why the validated kernel is faster than the bare numpy
@@ -94,13 +97,20 @@ def xlogy_block(
     recomputed by :func:`xlogy_exact`.  Call it under
     ``np.errstate(all="ignore")``.
     """
-    if b is None:
-        np.log(a, out=buf)
+    jit = jit_logs()
+    if jit is not None and _flat(a, b, buf):
+        if b is None:
+            jit.log_into(a.reshape(-1), buf.reshape(-1), floor)
+        else:
+            jit.log_ratio_into(a.reshape(-1), b.reshape(-1), buf.reshape(-1), floor)
     else:
-        np.divide(a, b, out=buf)
-        np.log(buf, out=buf)
-    if floor:
-        np.fmax(buf, LOG_FLOOR, out=buf)  # fmax also turns 0/0 = NaN into the floor
+        if b is None:
+            np.log(a, out=buf)
+        else:
+            np.divide(a, b, out=buf)
+            np.log(buf, out=buf)
+        if floor:
+            np.fmax(buf, LOG_FLOOR, out=buf)  # fmax also turns 0/0 = NaN into the floor
     # The products are summed as they are formed (no BLAS: einsum's own loop).
     sums = np.einsum("ij,ij->i", x, buf)
     bad = ~np.isfinite(sums)
@@ -108,6 +118,41 @@ def xlogy_block(
         rows = np.flatnonzero(bad)
         sums[rows] = xlogy_exact(x[rows], a[rows], None if b is None else b[rows])
     return sums
+
+
+_UNSET = object()
+_JIT = _UNSET
+_JIT_LOCK = threading.Lock()
+
+
+def jit_logs():
+    """The compiled logarithms of :mod:`._jit`, or None to use numpy's.
+
+    None when numba is not installed (or cannot be imported with this numpy)
+    or when the environment variable ``KLTOOLS_JIT`` is ``0``. numba is
+    imported on the first call, not with kltools; the functions are compiled
+    on their first use and cached on disk beside the module.
+    """
+    global _JIT
+    if _JIT is _UNSET:
+        with _JIT_LOCK:
+            if _JIT is _UNSET:
+                module = None
+                if os.environ.get("KLTOOLS_JIT", "").strip() != "0":
+                    try:
+                        from . import _jit as module
+                    except Exception:  # no numba, or one that fails with this numpy
+                        module = None
+                _JIT = module
+    return _JIT
+
+
+def _flat(a: np.ndarray, b: np.ndarray | None, buf: np.ndarray) -> bool:
+    """Whether the compiled loops can take the block: C-contiguous float64."""
+    return all(
+        x.dtype == np.float64 and x.flags.c_contiguous
+        for x in (a, buf) + (() if b is None else (b,))
+    )
 
 
 def threads() -> int:
