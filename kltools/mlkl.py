@@ -1076,7 +1076,19 @@ def distillation_loss(
 
 
 class FitReport(NamedTuple):
-    """How :meth:`MLPClassifier.fit_lbfgs` stopped (objective values in nats)."""
+    """How :meth:`MLPClassifier.fit_lbfgs` stopped (objective values in nats).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kltools.mlkl import MLPClassifier
+    >>> X = np.array([[0.0], [1.0]]); Y = np.eye(2)
+    >>> m = MLPClassifier((1, 2), seed=0).fit_lbfgs(X, Y, max_iter=3)
+    >>> m.report.converged, m.report.iterations, m.report.message
+    (False, 3, '3 iterations, the most allowed')
+    >>> m.fit_lbfgs(X, Y, weight_decay=0.1).report.message
+    'the stopping rule held'
+    """
 
     #: The stopping rule held (or no step along the gradient lowered the
     #: objective) before ``max_iter`` iterations.
@@ -1323,6 +1335,18 @@ class MLPClassifier:
         respect to all parameters, flattened: the weights of each layer
         (row-major), then the biases of each layer.
 
+        Parameters
+        ----------
+        X, targets, temperature, weight_decay
+            As for :meth:`fit`.
+
+        Returns
+        -------
+        value : float
+            The objective, in nats.
+        grad : ndarray, shape (n_params,)
+            Its gradient; the weights are not changed.
+
         Examples
         --------
         >>> import numpy as np
@@ -1369,7 +1393,7 @@ class MLPClassifier:
         centred on their mean, with the first layer's biases shifted to give
         the same network: as the biases are not penalised that is the same
         objective, better conditioned, and the returned network takes the
-        raw inputs. Returns the model.
+        raw inputs.
 
         Parameters
         ----------
@@ -1383,6 +1407,11 @@ class MLPClassifier:
         max_iter : int, optional
             Iterations at most; stopping there leaves
             ``report.converged`` False.
+
+        Returns
+        -------
+        MLPClassifier
+            The model itself, trained, with :attr:`report` set.
 
         Examples
         --------
@@ -1440,7 +1469,7 @@ def _lbfgs(
     max_iter: int,
     memory: int = 10,
 ) -> tuple[np.ndarray, str, bool]:
-    """Minimise ``fun`` (value, gradient) from ``x0`` by L-BFGS.
+    r"""Minimise ``fun`` (value, gradient) from ``x0`` by L-BFGS.
 
     The direction is the two-loop recursion of Nocedal and Wright
     (*Numerical Optimization*, algorithm 7.4) over the last ``memory``

@@ -505,6 +505,50 @@ def test_fit_lbfgs_stops_by_its_rule_and_is_converged():
     assert s.report.objective > s.report.floor
 
 
+def test_fit_lbfgs_stops_at_the_first_iteration_its_rule_holds():
+    """The rule of the docstring, rebuilt from fits cut short: L-BFGS from the
+    same weights takes the same steps, so a fit allowed n iterations ends where
+    the full one was after n. With e_n the objective minus the floor after n
+    iterations, the fit stops at the first k >= window with
+    e_{k - window} - e_k <= rtol e_k, and reports that fall over e_k."""
+    X, y = kt.data.load_digits()
+    soft = mlkl.softmax(np.log(np.eye(10)[y[:200]] + 0.05), 1.0)
+    window, rtol = 20, 1e-2
+
+    def fit(net=None, **kwargs):
+        net = net or mlkl.MLPClassifier((64, 8, 10), seed=3)
+        net.fit_lbfgs(
+            X[:200],
+            soft,
+            temperature=2.0,
+            weight_decay=1e-3,
+            rtol=rtol,
+            window=window,
+            **kwargs,
+        )
+        return net.report
+
+    r = fit()
+    k = r.iterations
+    assert r.converged and r.message == "the stopping rule held" and k > window + 1
+    e = {
+        n: fit(max_iter=n).objective - r.floor
+        for n in (k - window, k - 1 - window, k - 1)
+    }
+    e[k] = r.objective - r.floor
+    assert min(e.values()) > 0
+    assert r.decrease == pytest.approx((e[k - window] - e[k]) / e[k], rel=1e-6)
+    assert r.decrease <= rtol  # the rule holds at k ...
+    assert e[k - 1 - window] - e[k - 1] > rtol * e[k - 1]  # ... and not at k - 1
+    short = fit(max_iter=k - 1)
+    assert not short.converged and short.iterations == k - 1
+    # restarted where it stopped, the rule holds as soon as it is checked
+    net = mlkl.MLPClassifier((64, 8, 10), seed=3)
+    fit(net)
+    again = fit(net)
+    assert again.message == "the stopping rule held" and again.iterations == window
+
+
 def test_fit_lbfgs_reports_a_fit_cut_short_and_refuses_bad_input():
     X, y = kt.data.load_digits()
     X, Y = X[:100], np.eye(10)[y[:100]]
