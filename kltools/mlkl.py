@@ -18,7 +18,10 @@ small, exact tools the chapter computes with:
   :func:`distillation_loss` (cross entropy to soft targets = the teacher's
   entropy + :math:`D(\text{teacher} \,\|\, \text{student})`, with the
   :math:`T^2` scale of :cite:t:`hinton2015`), and a small numpy
-  :class:`MLPClassifier` to act as teacher and student.
+  :class:`MLPClassifier` to act as teacher and student, trained by Adam
+  for a set number of steps (:meth:`~MLPClassifier.fit`) or by L-BFGS
+  until the objective stops falling (:meth:`~MLPClassifier.fit_lbfgs`,
+  which reports how it stopped in a :class:`FitReport`).
   :func:`fit_softmax_regression` trains the simplest such classifier by
   gradient descent on the cross entropy (the chapter on cross entropy uses
   it to show what hard and soft labels do to the loss).
@@ -36,6 +39,7 @@ Divergences and entropies are in nats (natural logarithms) unless a
 from __future__ import annotations
 
 import bz2
+import collections
 import contextlib
 import functools
 import itertools
@@ -49,6 +53,7 @@ from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike
+from scipy.linalg.blas import daxpy, ddot
 
 from ._validation import as_finite, as_positive, checked_distributions
 from .discrete import cross_entropy, entropy, kl_divergence
@@ -57,6 +62,7 @@ __all__ = [
     "PARADISE_LOST",
     "CharNGram",
     "DistillationLoss",
+    "FitReport",
     "Frontier",
     "MLPClassifier",
     "SoftmaxFit",
@@ -1069,12 +1075,48 @@ def distillation_loss(
     return DistillationLoss(factor * ce, ce, h, kl, grad.reshape(z.shape))
 
 
+class FitReport(NamedTuple):
+    """How :meth:`MLPClassifier.fit_lbfgs` stopped (objective values in nats).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kltools.mlkl import MLPClassifier
+    >>> X = np.array([[0.0], [1.0]]); Y = np.eye(2)
+    >>> m = MLPClassifier((1, 2), seed=0).fit_lbfgs(X, Y, max_iter=3)
+    >>> m.report.converged, m.report.iterations, m.report.message
+    (False, 3, '3 iterations, the most allowed')
+    >>> m.fit_lbfgs(X, Y, weight_decay=0.1).report.message
+    'the stopping rule held'
+    """
+
+    #: The stopping rule held (or no step along the gradient lowered the
+    #: objective) before ``max_iter`` iterations.
+    converged: bool
+    #: L-BFGS iterations taken.
+    iterations: int
+    #: The training objective at the returned weights.
+    objective: float
+    #: :math:`T^2` times the mean entropy of the targets: the part of the
+    #: objective that no network can lower (0 for one-hot labels).
+    floor: float
+    #: How much the last ``window`` iterations (all of them, if fewer)
+    #: lowered ``objective - floor``, as a fraction of its final value.
+    decrease: float
+    #: The largest absolute component of the objective's gradient at the end.
+    grad_max: float
+    #: Why the fit stopped.
+    message: str
+
+
 class MLPClassifier:
     r"""A small numpy neural network classifier, for teachers and students.
 
     ``sizes = (d, h_1, ..., K)``: inputs of dimension ``d``, hidden layers
     of rectified linear units, and ``K`` logits; ``(d, K)`` is multinomial
-    logistic regression. :meth:`fit` minimises, by full-batch Adam, the mean
+    logistic regression. :meth:`fit` (full-batch Adam, a set number of
+    steps) and :meth:`fit_lbfgs` (full-batch L-BFGS, until the objective
+    stops falling) minimise the same objective, :meth:`objective`: the mean
     over examples of :math:`T^2 H(y, \sigma_T(z))`, the cross entropy from
     each example's target distribution :math:`y` (a one-hot label or a
     teacher's soft prediction) to the softened prediction (nats), plus
@@ -1109,6 +1151,8 @@ class MLPClassifier:
         self.weights, self.biases = self._views(self._flat, pairs)
         for w, (a, _) in zip(self.weights, pairs, strict=True):
             w[...] = rng.normal(0.0, math.sqrt(2.0 / a), w.shape)
+        #: How the last :meth:`fit_lbfgs` stopped (None before one).
+        self.report: FitReport | None = None
 
     @staticmethod
     def _views(flat: np.ndarray, pairs) -> tuple[list[np.ndarray], list[np.ndarray]]:
@@ -1214,6 +1258,276 @@ class MLPClassifier:
                     / (np.sqrt(m2 / (1 - 0.999**step)) + 1e-8)
                 )
         return self
+
+    def _training_inputs(self, X, targets, temperature, weight_decay):
+        x = self._inputs(X)
+        (y,), _ = checked_distributions([targets], ["targets"], -1)
+        if y.shape != (x.shape[0], self.sizes[-1]):
+            raise ValueError(
+                f"targets must have shape ({x.shape[0]}, {self.sizes[-1]}), "
+                f"got {y.shape}"
+            )
+        t = float(as_positive(temperature, "temperature"))
+        wd = _scalar(weight_decay, "weight_decay")
+        if wd < 0:
+            raise ValueError(f"weight_decay must be >= 0, got {weight_decay!r}")
+        return x, y, t, wd
+
+    def _objective_function(self, x, y, t, wd):
+        """f(flat) -> (objective, gradient), for these data; sets the weights."""
+        pairs = list(zip(self.sizes[:-1], self.sizes[1:], strict=True))
+        n_weights = sum(a * b for a, b in pairs)  # the penalised part of flat
+        grad = np.zeros_like(self._flat)
+        gw, gb = self._views(grad, pairs)
+        L, m = len(self.weights), x.shape[0]
+        acts = [x] + [np.empty((m, b)) for _, b in pairs]  # reused by every call
+        # sums over rows and columns as products with ones: for matrices this
+        # small, much faster than .sum(axis=...)
+        ones_k, ones_m = np.ones(self.sizes[-1]), np.ones(m)
+
+        def f(flat: np.ndarray) -> tuple[float, np.ndarray]:
+            self._flat[...] = flat
+            for i, (w, b) in enumerate(zip(self.weights, self.biases, strict=True)):
+                np.matmul(acts[i], w, out=acts[i + 1])
+                acts[i + 1] += b
+                if i < L - 1:
+                    np.maximum(acts[i + 1], 0.0, out=acts[i + 1])
+            z = acts[-1]  # the logits, overwritten below: nothing else needs them
+            if t != 1.0:
+                z /= t
+            z -= z.max(axis=1, keepdims=True)
+            # mean H(y, softmax(z)) = mean log(sum e^z) - mean <y, z>, as the
+            # rows of y sum to 1
+            ce = -float(np.vdot(y, z))
+            e = np.exp(z, out=z)
+            total = e @ ones_k
+            ce = (ce + float(np.log(total).sum())) / m
+            e /= total[:, None]
+            e -= y
+            g = e
+            g *= t / m  # d(T^2 H) / dz = T (s - y), with the mean's 1/m
+            for i in range(L - 1, -1, -1):
+                np.matmul(acts[i].T, g, out=gw[i])
+                np.matmul(ones_m, g, out=gb[i])
+                if i:
+                    g = g @ self.weights[i].T
+                    g *= acts[i] > 0
+            w = flat[:n_weights]
+            grad[:n_weights] += wd * w
+            return t * t * ce + 0.5 * wd * float(np.dot(w, w)), grad.copy()
+
+        return f
+
+    def objective(
+        self,
+        X: ArrayLike,
+        targets: ArrayLike,
+        *,
+        temperature: float = 1.0,
+        weight_decay: float = 0.0,
+    ) -> tuple[float, np.ndarray]:
+        r"""The training objective at the current weights, and its gradient.
+
+        The objective is the mean over the examples of
+        :math:`T^2 H(y, \sigma_T(z))` (nats) plus ``weight_decay / 2`` times
+        the sum of the squared weights (not the biases), the loss that
+        :meth:`fit` and :meth:`fit_lbfgs` minimise. The gradient is with
+        respect to all parameters, flattened: the weights of each layer
+        (row-major), then the biases of each layer.
+
+        Parameters
+        ----------
+        X, targets, temperature, weight_decay
+            As for :meth:`fit`.
+
+        Returns
+        -------
+        value : float
+            The objective, in nats.
+        grad : ndarray, shape (n_params,)
+            Its gradient; the weights are not changed.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from kltools.mlkl import MLPClassifier
+        >>> m = MLPClassifier((1, 2), seed=0)
+        >>> m.weights[0][...] = 0.0  # uniform predictions: log 2 nats
+        >>> value, grad = m.objective(np.array([[1.0]]), np.array([[1.0, 0.0]]))
+        >>> round(value, 6), grad.tolist()
+        (0.693147, [-0.5, 0.5, -0.5, 0.5])
+        """
+        x, y, t, wd = self._training_inputs(X, targets, temperature, weight_decay)
+        flat = self._flat.copy()
+        with _one_blas_thread():
+            return self._objective_function(x, y, t, wd)(flat)
+
+    def fit_lbfgs(
+        self,
+        X: ArrayLike,
+        targets: ArrayLike,
+        *,
+        temperature: float = 1.0,
+        weight_decay: float = 0.0,
+        rtol: float = 1e-3,
+        window: int = 100,
+        max_iter: int = 10_000,
+    ) -> MLPClassifier:
+        r"""Train by full-batch L-BFGS until the objective stops falling.
+
+        Minimises :meth:`objective` by L-BFGS (the last 10 steps, and a
+        backtracking line search with the Armijo condition), from the
+        current weights, and stops at the first iteration :math:`k \ge` ``window``
+        at which the last ``window`` iterations have lowered the reducible
+        part of the objective, :math:`e_k = f_k - T^2 \bar H(y)` (the
+        divergence from the targets times :math:`T^2`, plus the weight
+        penalty), by at most ``rtol`` of itself:
+        :math:`e_{k - \text{window}} - e_k \le \text{rtol}\, e_k`. The
+        weights are those of iteration :math:`k`; :attr:`report`, a
+        :class:`FitReport`, says how the fit stopped: ``converged`` is also
+        True if even a step along the gradient no longer lowers the
+        objective (a minimum to rounding error), and False after
+        ``max_iter`` iterations. A network's objective is not convex, so the
+        result is a local minimum (or a plateau), the one that L-BFGS
+        reaches from the initial weights. The optimiser works on the inputs
+        centred on their mean, with the first layer's biases shifted to give
+        the same network: as the biases are not penalised that is the same
+        objective, better conditioned, and the returned network takes the
+        raw inputs.
+
+        Parameters
+        ----------
+        X, targets, temperature, weight_decay
+            As for :meth:`fit`.
+        rtol : float, optional
+            Relative fall of :math:`e` over the window that counts as
+            stopped, ``> 0``.
+        window : int, optional
+            Iterations over which the fall is measured, ``>= 1``.
+        max_iter : int, optional
+            Iterations at most; stopping there leaves
+            ``report.converged`` False.
+
+        Returns
+        -------
+        MLPClassifier
+            The model itself, trained, with :attr:`report` set.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from kltools.mlkl import MLPClassifier
+        >>> X = np.array([[0.0], [1.0]]); Y = np.eye(2)
+        >>> m = MLPClassifier((1, 2), seed=0).fit_lbfgs(X, Y, weight_decay=0.1)
+        >>> m.report.converged, m.predict_proba(X).argmax(axis=1).tolist()
+        (True, [0, 1])
+        """
+        x, y, t, wd = self._training_inputs(X, targets, temperature, weight_decay)
+        tol = float(as_positive(rtol, "rtol"))
+        w = _integer(window, "window", 1)
+        n_max = _integer(max_iter, "max_iter", 1)
+        floor = t * t * float(np.mean(entropy(y, base=math.e)))
+        # optimise on centred inputs, the first biases shifted to match
+        mu = x.mean(axis=0)
+        self.biases[0] += mu @ self.weights[0]
+        f = self._objective_function(x - mu, y, t, wd)
+        excess: list[float] = []  # e_k, from the initial weights (k = 0) on
+
+        def stop(_: np.ndarray, value: float) -> bool:
+            excess.append(value - floor)
+            k = len(excess) - 1  # iterations so far
+            return k >= w and excess[k - w] - excess[k] <= tol * excess[k]
+
+        start = self._flat.copy()
+        with _one_blas_thread():
+            try:
+                stop(start, f(start)[0])
+                result, message, converged = _lbfgs(f, start, stop, n_max)
+                self._flat[...] = result
+            finally:
+                self.biases[0] -= mu @ self.weights[0]  # back to the raw inputs
+            value, g = self._objective_function(x, y, t, wd)(self._flat.copy())
+        k = len(excess) - 1
+        e_then, e_now = excess[max(k - w, 0)], excess[k]
+        decrease = (e_then - e_now) / e_now if e_now > 0 else 0.0
+        self.report = FitReport(
+            converged,
+            k,
+            value,
+            floor,
+            float(decrease),
+            float(np.abs(g).max()),
+            message,
+        )
+        return self
+
+
+def _lbfgs(
+    fun: Callable[[np.ndarray], tuple[float, np.ndarray]],
+    x0: np.ndarray,
+    stop: Callable[[np.ndarray, float], bool],
+    max_iter: int,
+    memory: int = 10,
+) -> tuple[np.ndarray, str, bool]:
+    r"""Minimise ``fun`` (value, gradient) from ``x0`` by L-BFGS.
+
+    The direction is the two-loop recursion of Nocedal and Wright
+    (*Numerical Optimization*, algorithm 7.4) over the last ``memory``
+    steps, with :math:`H_0 = (s^\top y / y^\top y) I` from the newest, and
+    the step length comes from backtracking (quadratic interpolation, at
+    least a tenth and at most half of the step before) until the Armijo
+    condition holds; if no step lowers ``fun`` along the direction, it
+    tries again along the gradient. ``stop(x, f)`` is called after every
+    iteration; when it returns True, so does the optimiser. Returns the
+    last point, a message and whether it converged: stopped by ``stop``, or
+    at a point that no step along the gradient improves (a zero gradient,
+    or a minimum to rounding).
+    """
+    x = x0.copy()
+    f, g = fun(x)
+    pairs: collections.deque = collections.deque(maxlen=memory)  # (s, y, 1/s.y)
+    for _ in range(max_iter):
+        while True:  # until a step lowers f; at most twice
+            d = -g  # BLAS's ddot and daxpy: for vectors this short, far faster
+            alphas = []  # than numpy's dot and a * y + x
+            for s, yv, rho in reversed(pairs):
+                a = rho * ddot(s, d)
+                d = daxpy(yv, d, a=-a)
+                alphas.append(a)
+            if pairs:
+                s, yv, rho = pairs[-1]
+                d *= 1.0 / (rho * ddot(yv, yv))
+                for (s, yv, rho), a in zip(pairs, reversed(alphas), strict=True):
+                    d = daxpy(s, d, a=a - rho * ddot(yv, d))
+            slope = float(g @ d)
+            if not (pairs and slope < 0):  # the first step, or no descent
+                pairs.clear()
+                norm = float(np.linalg.norm(g))
+                if norm == 0.0:
+                    return x, "the gradient is zero", True
+                d, slope = -g / norm, -norm
+            length = 1.0
+            while length >= 1e-20:
+                x_new = x + length * d
+                f_new, g_new = fun(x_new)
+                if f_new <= f + 1e-4 * length * slope:
+                    break
+                curve = 2.0 * (f_new - f - slope * length)
+                guess = -slope * length * length / curve if curve > 0 else 0.0
+                length = min(max(guess, 0.1 * length), 0.5 * length)
+            if length >= 1e-20:
+                break
+            if not pairs:  # not even along the gradient: stationary, to rounding
+                return x, "no lower point along the gradient", True
+            pairs.clear()  # try again along the gradient
+        s, yv = x_new - x, g_new - g
+        sy = float(s @ yv)
+        if sy > 1e-12 * math.sqrt(float(s @ s) * float(yv @ yv)):
+            pairs.append((s, yv, 1.0 / sy))
+        x, f, g = x_new, f_new, g_new
+        if stop(x, f):
+            return x, "the stopping rule held", True
+    return x, f"{max_iter} iterations, the most allowed", False
 
 
 def _one_blas_thread():

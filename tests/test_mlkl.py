@@ -374,6 +374,201 @@ def test_mlp_learns_the_digits():
         m.fit(X[:5], Y[:5] * 2, steps=1)
 
 
+def _numeric_gradient(m, X, y, T, wd, eps=1e-6):
+    theta = m._flat.copy()
+    grad = np.zeros_like(theta)
+    for i in range(theta.size):
+        for sign in (1, -1):
+            m._flat[...] = theta
+            m._flat[i] += sign * eps
+            grad[i] += sign * m.objective(X, y, temperature=T, weight_decay=wd)[0]
+    m._flat[...] = theta
+    return grad / (2 * eps)
+
+
+@pytest.mark.parametrize("sizes", [(4, 3), (4, 5, 3), (4, 5, 6, 3)])
+def test_mlp_objective_is_the_loss_and_its_gradient(sizes):
+    """objective() is T^2 mean H(y, softmax(z / T)) + weight_decay / 2 |W|^2,
+    computed directly, with the gradient of central finite differences."""
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(20, 4))
+    y = rng.dirichlet(np.ones(3), size=20)
+    m = mlkl.MLPClassifier(sizes, seed=0)
+    for b in m.biases:  # zero biases put a unit on its kink for some inputs
+        b[...] = rng.normal(0.0, 0.5, b.shape)
+    for T, wd in [(1.0, 0.0), (2.0, 0.1)]:
+        value, grad = m.objective(X, y, temperature=T, weight_decay=wd)
+        ce = kt.cross_entropy(y, m.predict_proba(X, T), base=math.e)
+        weights = sum(float(np.sum(w**2)) for w in m.weights)
+        assert value == pytest.approx(T**2 * np.mean(ce) + wd / 2 * weights, rel=1e-12)
+        assert grad == pytest.approx(_numeric_gradient(m, X, y, T, wd), abs=1e-8)
+    # Adam's first step goes against that same gradient
+    theta = m._flat.copy()
+    _, grad = m.objective(X, y, temperature=2.0, weight_decay=0.1)
+    m.fit(X, y, temperature=2.0, weight_decay=0.1, steps=1, learning_rate=1e-3)
+    clear = np.abs(grad) > 1e-4
+    assert np.array_equal(np.sign(m._flat - theta)[clear], -np.sign(grad[clear]))
+
+
+@pytest.mark.parametrize("x0", [[-1.2, 1.0], [-0.5] * 10])
+def test_lbfgs_finds_the_minimum_of_the_rosenbrock_function(x0):
+    """The optimiser behind fit_lbfgs, on the classic curved valley
+    (scipy's rosen): the minimum is at (1, ..., 1), where the function is 0."""
+    from scipy.optimize import rosen, rosen_der
+
+    calls = []
+
+    def stop(x, f):
+        calls.append(f)
+        return f < 1e-20
+
+    x, message, converged = mlkl._lbfgs(
+        lambda x: (rosen(x), rosen_der(x)), np.array(x0), stop, 10_000
+    )
+    assert converged and message == "the stopping rule held"
+    assert x == pytest.approx(np.ones(len(x0)), abs=1e-9)
+    assert np.all(np.diff(calls) <= 0)  # every step goes down
+    x, message, converged = mlkl._lbfgs(
+        lambda x: (rosen(x), rosen_der(x)), np.array(x0), lambda x, f: False, 20
+    )
+    assert not converged and message == "20 iterations, the most allowed"
+    at_min = mlkl._lbfgs(lambda x: (rosen(x), rosen_der(x)), np.ones(3), stop, 5)
+    assert at_min[1:] == ("the gradient is zero", True)
+
+
+def test_fit_lbfgs_reaches_the_optimum_of_a_convex_problem():
+    """Logistic regression with weight decay is convex, strictly in the
+    weights: fit_lbfgs (on centred inputs) lands on the minimum that scipy
+    finds on the raw ones."""
+    X, y = kt.data.load_digits()
+    X, Y = X[:300], np.eye(10)[y[:300]]
+    m = mlkl.MLPClassifier((64, 10), seed=0)
+    probe = mlkl.MLPClassifier((64, 10), seed=0)
+
+    def f(theta):
+        probe._flat[...] = theta
+        return probe.objective(X, Y, weight_decay=1e-2)
+
+    best = minimize(
+        f,
+        m._flat.copy(),
+        jac=True,
+        method="L-BFGS-B",
+        options={"gtol": 1e-12, "ftol": 0.0, "maxiter": 20_000},
+    )
+    m.fit_lbfgs(X, Y, weight_decay=1e-2)
+    r = m.report
+    assert r.converged and r.floor == 0.0
+    assert r.objective == pytest.approx(best.fun, rel=1e-9)
+    probe._flat[...] = best.x  # the same weights; biases up to a constant
+    assert m.weights[0] == pytest.approx(probe.weights[0], abs=1e-5)
+    assert m.predict_proba(X) == pytest.approx(probe.predict_proba(X), abs=1e-6)
+    assert r.grad_max < 1e-6
+
+
+def test_fit_lbfgs_stops_by_its_rule_and_is_converged():
+    """A student stopped by the default rule (100 iterations lower the
+    objective's reducible part by at most 0.1%) is hardly changed by training
+    on to a rule a hundred times stricter."""
+    X, y = kt.data.load_digits()
+    Y = np.eye(10)[y]
+    tr, te = slice(0, 500), slice(500, None)
+    m = mlkl.MLPClassifier((64, 8, 10), seed=1).fit_lbfgs(
+        X[tr], Y[tr], weight_decay=1e-3
+    )
+    r = m.report
+    assert r.converged and r.message == "the stopping rule held"
+    assert r.iterations >= 100 and 0 <= r.decrease <= 1e-3
+    value, grad = m.objective(X[tr], Y[tr], weight_decay=1e-3)
+    assert r.objective == pytest.approx(value, rel=1e-12)  # of the raw inputs
+    assert r.grad_max == pytest.approx(np.abs(grad).max(), rel=1e-12)
+
+    def held_out_ce(net):
+        p = net.predict_proba(X[te])
+        return float(np.mean(-np.log(p[np.arange(len(p)), y[te]])))
+
+    before = held_out_ce(m)
+    m.fit_lbfgs(X[tr], Y[tr], weight_decay=1e-3, rtol=1e-5)
+    assert m.report.converged and m.report.decrease <= 1e-5
+    assert 0 < r.objective - m.report.objective < 0.02 * r.objective
+    assert abs(held_out_ce(m) - before) < 0.01
+
+    # soft targets: the floor is T^2 times their mean entropy
+    soft = mlkl.softmax(np.log(Y[tr] + 0.05), 1.0)
+    s = mlkl.MLPClassifier((64, 8, 10), seed=1).fit_lbfgs(
+        X[tr], soft, temperature=2.0, weight_decay=1e-3
+    )
+    assert s.report.floor == pytest.approx(
+        4.0 * np.mean(kt.entropy(soft, base=math.e)), rel=1e-12
+    )
+    assert s.report.converged and s.report.decrease <= 1e-3
+    assert s.report.objective > s.report.floor
+
+
+def test_fit_lbfgs_stops_at_the_first_iteration_its_rule_holds():
+    """The rule of the docstring, rebuilt from fits cut short: L-BFGS from the
+    same weights takes the same steps, so a fit allowed n iterations ends where
+    the full one was after n. With e_n the objective minus the floor after n
+    iterations, the fit stops at the first k >= window with
+    e_{k - window} - e_k <= rtol e_k, and reports that fall over e_k."""
+    X, y = kt.data.load_digits()
+    soft = mlkl.softmax(np.log(np.eye(10)[y[:200]] + 0.05), 1.0)
+    window, rtol = 20, 1e-2
+
+    def fit(net=None, **kwargs):
+        net = net or mlkl.MLPClassifier((64, 8, 10), seed=3)
+        net.fit_lbfgs(
+            X[:200],
+            soft,
+            temperature=2.0,
+            weight_decay=1e-3,
+            rtol=rtol,
+            window=window,
+            **kwargs,
+        )
+        return net.report
+
+    r = fit()
+    k = r.iterations
+    assert r.converged and r.message == "the stopping rule held" and k > window + 1
+    e = {
+        n: fit(max_iter=n).objective - r.floor
+        for n in (k - window, k - 1 - window, k - 1)
+    }
+    e[k] = r.objective - r.floor
+    assert min(e.values()) > 0
+    assert r.decrease == pytest.approx((e[k - window] - e[k]) / e[k], rel=1e-6)
+    assert r.decrease <= rtol  # the rule holds at k ...
+    assert e[k - 1 - window] - e[k - 1] > rtol * e[k - 1]  # ... and not at k - 1
+    short = fit(max_iter=k - 1)
+    assert not short.converged and short.iterations == k - 1
+    # restarted where it stopped, the rule holds as soon as it is checked
+    net = mlkl.MLPClassifier((64, 8, 10), seed=3)
+    fit(net)
+    again = fit(net)
+    assert again.message == "the stopping rule held" and again.iterations == window
+
+
+def test_fit_lbfgs_reports_a_fit_cut_short_and_refuses_bad_input():
+    X, y = kt.data.load_digits()
+    X, Y = X[:100], np.eye(10)[y[:100]]
+    m = mlkl.MLPClassifier((64, 8, 10), seed=0)
+    assert m.report is None
+    m.fit_lbfgs(X, Y, max_iter=5)
+    assert not m.report.converged and m.report.iterations == 5
+    assert m.report.message == "5 iterations, the most allowed"
+    for bad, match in [
+        ({"rtol": 0.0}, "rtol must be > 0"),
+        ({"window": 0}, "window must be"),
+        ({"max_iter": 0}, "max_iter must be"),
+        ({"weight_decay": -1.0}, "weight_decay must be >= 0"),
+    ]:
+        with pytest.raises(ValueError, match=match):
+            m.fit_lbfgs(X, Y, **bad)
+    with pytest.raises(ValueError, match="targets must have shape"):
+        m.fit_lbfgs(X, np.full((100, 5), 0.2))
+
+
 # --- KL-regularised policies --------------------------------------------------------
 
 
