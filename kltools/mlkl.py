@@ -1218,19 +1218,9 @@ class MLPClassifier:
         weight_decay : float, optional
             L2 penalty on the weights (not the biases), ``>= 0``.
         """
-        x = self._inputs(X)
-        (y,), _ = checked_distributions([targets], ["targets"], -1)
-        if y.shape != (x.shape[0], self.sizes[-1]):
-            raise ValueError(
-                f"targets must have shape ({x.shape[0]}, {self.sizes[-1]}), "
-                f"got {y.shape}"
-            )
-        t = float(as_positive(temperature, "temperature"))
+        x, y, t, wd = self._training_inputs(X, targets, temperature, weight_decay)
         n_steps = _integer(steps, "steps", 0)
         lr = float(as_positive(learning_rate, "learning_rate"))
-        wd = _scalar(weight_decay, "weight_decay")
-        if wd < 0:
-            raise ValueError(f"weight_decay must be >= 0, got {weight_decay!r}")
         pairs = list(zip(self.sizes[:-1], self.sizes[1:], strict=True))
         grad = np.zeros_like(self._flat)
         gw, gb = self._views(grad, pairs)
