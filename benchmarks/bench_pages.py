@@ -56,8 +56,6 @@ import time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import yaml
-
 ROOT = Path(__file__).resolve().parents[1]
 SITE = Path(os.environ.get("KL_SITE_DIR", ROOT / "_build" / "html"))
 TOC = Path(os.environ.get("KL_TOC", ROOT / "_toc.yml"))
@@ -192,23 +190,13 @@ RESPONDS_JS = r"""
 
 
 def toc_files(toc: Path = TOC) -> list[str]:
-    """Every document named in _toc.yml, the root first (as tests/test_book.py)."""
-    data = yaml.safe_load(toc.read_text())
-    files = [data["root"]]
-
-    def walk(node):
-        if isinstance(node, dict):
-            if "file" in node:
-                files.append(node["file"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(data.get("parts", []))
-    walk(data.get("chapters", []))
-    return files
+    """Every document named in _toc.yml, the root first (read as the build reads it)."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        from reader_notebooks import toc_docnames
+    finally:
+        sys.path.pop(0)
+    return toc_docnames(toc)
 
 
 class Site:

@@ -7,14 +7,15 @@ there is no build; `make unit` deselects them (`-m "not book"`).
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 # A private build (another toc, another output folder) can be checked by
@@ -26,24 +27,21 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 pytestmark = pytest.mark.book
 
 
+def _load_script(name: str):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+# the one reading of _toc.yml, shared with the build (scripts/reader_notebooks.py)
+_reader = _load_script("reader_notebooks")
+
+
 def toc_files() -> list[str]:
-    """Every document named in _toc.yml, the root first."""
-    toc = yaml.safe_load(TOC.read_text())
-    files = [toc["root"]]
-
-    def walk(node):
-        if isinstance(node, dict):
-            if "file" in node:
-                files.append(node["file"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(toc.get("parts", []))
-    walk(toc.get("chapters", []))
-    return files
+    """Every document named in _toc.yml, the root first (the build script's reading)."""
+    return _reader.toc_docnames(TOC)
 
 
 @pytest.fixture(scope="module")
