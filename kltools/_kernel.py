@@ -141,10 +141,24 @@ def jit_logs():
                 if os.environ.get("KLTOOLS_JIT", "").strip() != "0":
                     try:
                         from . import _jit as module
+
+                        _compile(module)
                     except Exception:  # no numba, or one that fails with this numpy
                         module = None
                 _JIT = module
     return _JIT
+
+
+def _compile(module) -> None:
+    """Compile (or load from the cache) both loops now, on one element each.
+
+    A numba that imports but cannot compile then turns the compiled path
+    off here, once, instead of failing inside a measure; and the threads of
+    a large reduction never wait for a compilation.
+    """
+    x, out = np.ones(1), np.empty(1)
+    module.log_into(x, out, False)
+    module.log_ratio_into(x, x, out, True)
 
 
 def _flat(a: np.ndarray, b: np.ndarray | None, buf: np.ndarray) -> bool:

@@ -188,6 +188,20 @@ def test_without_numba_the_kernel_falls_back_to_numpy(monkeypatch):
     assert kt.kl_divergence([1, 0], [0.5, 0.5]) == 1.0
 
 
+def test_a_numba_that_cannot_compile_is_not_used(monkeypatch):
+    class Broken:
+        def log_into(self, *args):
+            raise RuntimeError("LLVM failed")
+
+        log_ratio_into = log_into
+
+    monkeypatch.setitem(sys.modules, "kltools._jit", Broken())
+    monkeypatch.delattr(kt, "_jit")
+    monkeypatch.setattr(kernel, "_JIT", kernel._UNSET)
+    assert kernel.jit_logs() is None
+    assert kt.kl_divergence([1, 0], [0.5, 0.5]) == 1.0
+
+
 def test_read_only_arrays(rng):
     p = rng.dirichlet(np.ones(50))
     q = rng.dirichlet(np.ones(50))
