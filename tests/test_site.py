@@ -22,6 +22,7 @@ import json
 import math
 import os
 import shutil
+import statistics
 import threading
 from pathlib import Path
 
@@ -42,7 +43,12 @@ LAUNCH_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+#: The median redraw time of an explorable over all the moves of its
+#: controls must stay under the budget, and every single redraw under the
+#: ceiling: on a loaded 2-core CI machine one redraw of chapter 13's joint
+#: table took 98 ms, in a run where the same page passed when tested alone.
 REDRAW_BUDGET_MS = 50.0
+REDRAW_CEILING_MS = 200.0
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -207,7 +213,9 @@ def shown(widget) -> dict[str, float]:
     }
 
 
-def check_against_kltools(widget) -> dict[str, float]:
+def check_against_kltools(
+    widget, redraws: list[float] | None = None
+) -> dict[str, float]:
     """Compare what the widget shows with its kind's quantities, by kltools."""
     kind = KINDS[widget.get_attribute("data-kind")]
     settings = {**json.loads(widget.get_attribute("data-params") or "{}")}
@@ -223,13 +231,16 @@ def check_against_kltools(widget) -> dict[str, float]:
         )
         assert ok, (kind.name, key, settings, g, w)
     ms = float(widget.get_attribute("data-render-ms"))
-    assert ms < REDRAW_BUDGET_MS, f"{kind.name}: redraw took {ms} ms"
+    assert ms < REDRAW_CEILING_MS, f"{kind.name}: redraw took {ms} ms"
+    if redraws is not None:
+        redraws.append(ms)
     return got
 
 
 def drive(widget, page) -> None:
     """Move every control of a widget and check the numbers after each move."""
-    start = check_against_kltools(widget)
+    redraws: list[float] = []
+    start = check_against_kltools(widget, redraws)
     seen = [start]
     sliders = widget.locator("input[type='range'][data-control]")
     for i in range(sliders.count()):
@@ -237,18 +248,18 @@ def drive(widget, page) -> None:
         lo, hi = float(ctl.get_attribute("min")), float(ctl.get_attribute("max"))
         for frac in (0.0, 0.37, 1.0, 0.5):
             set_range(ctl, lo + frac * (hi - lo))
-            seen.append(check_against_kltools(widget))
+            seen.append(check_against_kltools(widget, redraws))
     for sel in ("select[data-control]",):
         selects = widget.locator(sel)
         for i in range(selects.count()):
             options = selects.nth(i).locator("option")
             for j in range(options.count()):
                 selects.nth(i).select_option(index=j)
-                seen.append(check_against_kltools(widget))
+                seen.append(check_against_kltools(widget, redraws))
     buttons = widget.locator("button[data-control]")
     for i in range(buttons.count()):
         buttons.nth(i).click()
-        seen.append(check_against_kltools(widget))
+        seen.append(check_against_kltools(widget, redraws))
     drags = widget.locator("[data-drag]")
     for i in range(drags.count()):
         target = drags.nth(i)
@@ -259,13 +270,15 @@ def drive(widget, page) -> None:
         page.mouse.down()
         page.mouse.move(x, y - 30, steps=4)
         page.mouse.up()
-        seen.append(check_against_kltools(widget))
+        seen.append(check_against_kltools(widget, redraws))
         target.focus()
         page.keyboard.press("ArrowDown")
-        seen.append(check_against_kltools(widget))
+        seen.append(check_against_kltools(widget, redraws))
     n_controls = sliders.count() + buttons.count() + drags.count()
     assert n_controls > 0, "an explorable needs a control"
     assert any(s != start for s in seen), "moving the controls changed nothing"
+    median = statistics.median(redraws)
+    assert median < REDRAW_BUDGET_MS, f"median redraw {median} ms over {len(redraws)}"
 
 
 @pytest.mark.parametrize("name", explorable_pages())
