@@ -31,6 +31,8 @@ from llvmlite import ir
 from numba import njit, types
 from numba.extending import intrinsic
 
+from ._kernel import LOG_FLOOR
+
 __all__ = ["log_into", "log_ratio_into"]
 
 # fdlibm's constants: ln 2 in two parts, and the polynomial's coefficients.
@@ -104,9 +106,15 @@ def _log(x):  # pragma: no cover  (compiled; tested through log_into)
     return y if x >= 0.0 else np.nan  # also NaN for a NaN
 
 
+@njit(inline="always")
+def _floored(y):  # pragma: no cover  (compiled)
+    """numpy's ``fmax(y, LOG_FLOOR)``: the floor for a NaN too."""
+    return y if y >= LOG_FLOOR else LOG_FLOOR
+
+
 @njit(**_OPTS, cache=True)
 def log_into(a, out, floor):  # pragma: no cover  (compiled)
-    """``out[:] = log(a)``, floored at -745 (NaN too) when ``floor``.
+    """``out[:] = log(a)``, floored at :data:`._kernel.LOG_FLOOR` when ``floor``.
 
     ``a`` and ``out`` are 1-D, C-contiguous float64 arrays of one length.
 
@@ -118,10 +126,11 @@ def log_into(a, out, floor):  # pragma: no cover  (compiled)
     >>> out.tolist()
     [0.0, 1.0, -745.0]
     """
+    # two loops, not one with a test of floor in it: the loop without the
+    # floor measured 13 % faster (the test is not hoisted out of the loop)
     if floor:
         for i in range(a.size):
-            v = _log(a[i])
-            out[i] = v if v >= -745.0 else -745.0
+            out[i] = _floored(_log(a[i]))
     else:
         for i in range(a.size):
             out[i] = _log(a[i])
@@ -129,9 +138,9 @@ def log_into(a, out, floor):  # pragma: no cover  (compiled)
 
 @njit(**_OPTS, cache=True)
 def log_ratio_into(a, b, out, floor):  # pragma: no cover  (compiled)
-    """``out[:] = log(a / b)``, floored at -745 (NaN too) when ``floor``.
+    """``out[:] = log(a / b)``, floored at :data:`._kernel.LOG_FLOOR` when ``floor``.
 
-    The division is numpy's (IEEE, correctly rounded), so this equals
+    The division is IEEE's, correctly rounded as numpy's is, so this equals
     ``log_into(a / b, out, floor)`` to the bit.
 
     Examples
@@ -144,8 +153,7 @@ def log_ratio_into(a, b, out, floor):  # pragma: no cover  (compiled)
     """
     if floor:
         for i in range(a.size):
-            v = _log(a[i] / b[i])
-            out[i] = v if v >= -745.0 else -745.0
+            out[i] = _floored(_log(a[i] / b[i]))
     else:
         for i in range(a.size):
             out[i] = _log(a[i] / b[i])

@@ -7,15 +7,16 @@ there is no build; `make unit` deselects them (`-m "not book"`).
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+
+# the one reading of _toc.yml, shared with the build (scripts/reader_notebooks.py)
+from test_reader import rn as _reader
 
 ROOT = Path(__file__).resolve().parents[1]
 # A private build (another toc, another output folder) can be checked by
@@ -25,18 +26,6 @@ HTML = Path(os.environ.get("KL_SITE_DIR", ROOT / "_build" / "html"))
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 pytestmark = pytest.mark.book
-
-
-def _load_script(name: str):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-# the one reading of _toc.yml, shared with the build (scripts/reader_notebooks.py)
-_reader = _load_script("reader_notebooks")
 
 
 def toc_files() -> list[str]:
